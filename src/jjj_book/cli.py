@@ -218,7 +218,14 @@ def cmd_build(args) -> int:
                "--warningiserror", "--keep-going"]
     if args.all:
         command.append("--all")
-    return subprocess.call(command, cwd=root)
+    status = subprocess.call(command, cwd=root)
+    if status != 0:
+        # Sphinx keeps the environment of a failed build, and the next build would then
+        # skip the failing pages and succeed. Forget it, so every failure repeats.
+        (root / "_build" / ".doctrees" / "environment.pickle").unlink(missing_ok=True)
+        print("error: the book did not build (see the messages above); the next build re-reads every page",
+              file=sys.stderr)
+    return status
 
 
 # --------------------------------------------------------------------------- entry point

@@ -141,10 +141,16 @@ class DataPackage:
         names = dict(zip(self.vintages["id"], self.vintages["name_zh"]))
         return names.get(vintage, vintage)
 
-    def citation(self, rows: pd.DataFrame) -> str:
-        """Short citation of the publications behind some observation rows."""
-        cited = self.sources_for(rows)
-        return "；".join(dict.fromkeys(f"{r.publisher}《{r.publication}》" for r in cited.itertuples()))
+    def citation(self, rows: pd.DataFrame, limit: int = 4) -> str:
+        """Short citation of the publications behind some observation rows.
+
+        Beyond ``limit`` publications the list is cut, with a count and a pointer
+        to sources.csv, where every one of them is listed.
+        """
+        cited = list(dict.fromkeys(f"{r.publisher}《{r.publication}》" for r in self.sources_for(rows).itertuples()))
+        if len(cited) <= limit:
+            return "；".join(cited)
+        return "；".join(cited[:limit - 1]) + f"等 {len(cited)} 种出版物（逐条见 data/sources.csv）"
 
     def tidy_csv(self) -> str:
         """Every observation as CSV with the public column order."""
@@ -309,7 +315,7 @@ def _foreign_key_problems(res: dict, frame: pd.DataFrame, tables: dict, root: Pa
         target_file = next((r["path"] for r in tables["_resources"] if r["name"] == target), target)
         for line, value in zip(frame["_line"], frame[col]):
             if value is not None and value not in known:
-                problems.append(Problem(name, int(line), col, f"a {tcol} listed in {target_file}", repr(value)))
+                problems.append(Problem(name, int(line), col, f"a value listed in column '{tcol}' of {target_file}", repr(value)))
     return problems
 
 

@@ -101,10 +101,9 @@ def bars_by_region(ax, table, names: dict[str, str], width: float = 0.26, fmt: s
     ax.set_xticks(list(positions), [str(i) for i in table.index])
 
 
-def source_line(sources, vintage_names: list[str]) -> str:
-    """'数据来源：…；数据版本：…' from a frame of cited sources and the vintage names used."""
-    cited = "；".join(dict.fromkeys(f"{r.publisher}《{r.publication}》" for r in sources.itertuples())) or "（无）"
-    return f"数据来源：{cited}。数据版本：{'、'.join(vintage_names)}。"
+def source_line(citation: str, vintage_names: list[str]) -> str:
+    """'数据来源：…。数据版本：…。' from a citation (``DataPackage.citation``) and the vintages used."""
+    return f"数据来源：{citation or '（无）'}。数据版本：{'、'.join(vintage_names)}。"
 
 
 def _wrap(text: str, max_units: float) -> list[str]:
@@ -120,12 +119,12 @@ def _wrap(text: str, max_units: float) -> list[str]:
     return lines + [current] if current else lines
 
 
-def finish(fig, sources, vintage_names: list[str], fontsize: float = 7.5) -> None:
+def finish(fig, citation: str, vintage_names: list[str], fontsize: float = 7.5) -> None:
     """Print source and vintage under the chart, reserving just enough room for it."""
     width_in, height_in = fig.get_size_inches()
-    lines = _wrap(source_line(sources, vintage_names), max_units=width_in * 72 / fontsize * 0.96)
+    lines = _wrap(source_line(citation, vintage_names), max_units=width_in * 72 / fontsize * 0.96)
     line_in = fontsize * 1.35 / 72
-    bottom = (len(lines) * line_in + 0.08) / height_in
+    bottom = min((len(lines) * line_in + 0.08) / height_in, 0.45)  # a cap keeps the layout solvable
     fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
     fig.text(0.01, 0.01, "\n".join(lines), ha="left", va="bottom", fontsize=fontsize,
              color="#555555", linespacing=1.35)

@@ -29,7 +29,10 @@ def markdown_table(frame: pd.DataFrame, float_format: str = "{:,.1f}", index: bo
             if value is None or (isinstance(value, float) and pd.isna(value)):
                 cells.append("—")
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                cells.append(float_format.format(value))
+                shown = float_format.format(value)
+                if shown.lstrip("+-").replace("0", "").replace(".", "").replace(",", "") == "":
+                    shown = shown.lstrip("+-")  # no "-0.00": a value that rounds to zero has no sign
+                cells.append(shown)
             else:
                 cells.append(str(value))
         rows.append("| " + " | ".join(cells) + " |")

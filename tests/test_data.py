@@ -1,0 +1,222 @@
+"""The data package: the real one is valid, and each kind of bad input is named precisely."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from jjj_book import data
+from conftest import DATA, first_row, rewrite
+
+
+def problems_of(data_dir):
+    return [str(p) for p in data.validate(data_dir)]
+
+
+# --------------------------------------------------------------------------- the real package
+
+def test_real_package_is_valid():
+    assert data.validate(DATA) == []
+
+
+def test_every_observation_resolves_to_a_cited_publication_and_a_vintage():
+    pkg = data.load(DATA)
+    obs = pkg.observations
+    assert len(obs) > 300
+    assert set(obs["source_id"]) <= set(pkg.sources["id"])
+    assert set(obs["vintage"]) <= set(pkg.vintages["id"])
+    assert (pkg.sources["publisher"] != "").all() and (pkg.sources["publication"] != "").all()
+    # no publication is listed without being cited
+    assert set(pkg.sources["id"]) == set(obs["source_id"])
+
+
+def test_region_codes_are_iso_3166_2_with_chinese_names():
+    pkg = data.load(DATA)
+    assert {"CN-BJ", "CN-TJ", "CN-HE"} <= set(pkg.regions["code"])
+    assert pkg.region_name("CN-HE") == "河北省"
+
+
+def test_series_never_mixes_vintages():
+    pkg = data.load(DATA)
+    for vintage in pkg.vintages_of("gdp"):
+        assert set(pkg.series("gdp", vintage)["vintage"]) == {vintage}
+
+
+def test_frictionless_validates_the_package():
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.validate(str(DATA / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+
+
+def test_utf8_with_bom_is_accepted(data_copy):
+    path = data_copy / "observations.csv"
+    path.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbf" + path.read_bytes())  # Excel's BOM, even twice
+    assert data.validate(data_copy) == []
+
+
+def test_tidy_csv_has_the_public_columns():
+    header = data.load(DATA).tidy_csv().splitlines()[0]
+    assert header == "indicator,region,year,period,value,unit,vintage,source_id"
+
+
+# --------------------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize("bad, expected", [
+    ("40,269.6", "expected a number"),
+    ("—", "expected a number"),
+    ("2021年", "expected a number"),
+    ("…", "expected a number"),
+])
+def test_text_in_a_numeric_cell_is_located(data_copy, bad, expected):
+    path = data_copy / "observations.csv"
+    line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
+    value = line.split(",")[4]
+    rewrite(path, line, line.replace(f",{value},", f',"{bad}",', 1))
+    found = problems_of(data_copy)
+    assert any(f"observations.csv, line {line_no}, column 'value': {expected}" in p and repr(bad) in p
+               for p in found), found
+
+
+def test_year_that_is_not_an_integer(data_copy):
+    path = data_copy / "observations.csv"
+    line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
+    rewrite(path, line, line.replace(",2011,", ",2011年,", 1))
+    assert any(f"line {line_no}, column 'year': expected an integer" in p for p in problems_of(data_copy))
+
+
+def test_year_in_the_future(data_copy):
+    path = data_copy / "observations.csv"
+    line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
+    rewrite(path, line, line.replace(",2011,", ",2099,", 1))
+    assert any(f"line {line_no}, column 'year': expected a year no later than" in p for p in problems_of(data_copy))
+
+
+def test_unknown_region(data_copy):
+    path = data_copy / "observations.csv"
+    line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
+    rewrite(path, line, line.replace("CN-BJ", "CN-XX", 1))
+    assert any(f"line {line_no}, column 'region': expected a value listed in column 'code' of regions.csv; found 'CN-XX'" in p
+               for p in problems_of(data_copy))
+
+
+def test_unknown_source_id(data_copy):
+    path = data_copy / "observations.csv"
+    line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
+    source = line.split(",")[7]
+    rewrite(path, line, line.replace(f",{source},", ",no-such-source,", 1))
+    assert any(f"line {line_no}, column 'source_id': expected a value listed in column 'id' of sources.csv" in p
+               for p in problems_of(data_copy))
+
+
+def test_duplicate_row(data_copy):
+    path = data_copy / "observations.csv"
+    line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
+    path.write_text(path.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+    found = problems_of(data_copy)
+    assert any(f"a unique key (first used on line {line_no})" in p and "duplicate gdp/CN-BJ/2011" in p for p in found), found
+
+
+def test_negative_level(data_copy):
+    path = data_copy / "observations.csv"
+    line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
+    value = line.split(",")[4]
+    rewrite(path, line, line.replace(f",{value},", f",-{value},", 1))
+    assert any(f"line {line_no}, column 'value': expected a non-negative level for gdp" in p for p in problems_of(data_copy))
+
+
+def test_negative_growth_is_allowed(data_copy):
+    path = data_copy / "observations.csv"
+    _, line = first_row(path, "gdp_real_growth,CN-BJ,")
+    value = line.split(",")[4]
+    rewrite(path, line, line.replace(f",{value},", f",-{value},", 1))
+    assert problems_of(data_copy) == []
+
+
+def test_unit_that_does_not_match_the_indicator(data_copy):
+    # 万元 where 亿元 is meant: off by a factor of 10,000
+    (data_copy / "units.csv").write_text((data_copy / "units.csv").read_text(encoding="utf-8") + "10k_yuan,万元,10 thousand yuan\n",
+                                          encoding="utf-8")
+    path = data_copy / "observations.csv"
+    line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
+    rewrite(path, line, line.replace(",100m_yuan,", ",10k_yuan,", 1))
+    assert any(f"line {line_no}, column 'unit': expected '100m_yuan', the unit of indicator gdp; found '10k_yuan'" in p
+               for p in problems_of(data_copy))
+
+
+def test_missing_and_extra_columns(data_copy):
+    path = data_copy / "observations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace("source_id", "source")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = problems_of(data_copy)
+    assert any("observations.csv, line 1, column 'source_id': expected this column in the header" in p for p in found)
+    assert any("observations.csv, line 1, column 'source': expected only the columns" in p for p in found)
+
+
+def test_row_with_too_few_cells(data_copy):
+    path = data_copy / "observations.csv"
+    line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
+    rewrite(path, line, ",".join(line.split(",")[:5]))
+    assert any(f"line {line_no}: expected 9 cells; found 5 cells" in p for p in problems_of(data_copy))
+
+
+def test_required_cell_left_empty(data_copy):
+    path = data_copy / "observations.csv"
+    line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
+    parts = line.split(",")
+    parts[6] = ""
+    rewrite(path, line, ",".join(parts))
+    assert any(f"line {line_no}, column 'vintage': expected a value (required); found an empty cell" in p
+               for p in problems_of(data_copy))
+
+
+def test_empty_file(data_copy):
+    (data_copy / "observations.csv").write_text("", encoding="utf-8")
+    assert any("observations.csv, line 1: expected a header row" in p for p in problems_of(data_copy))
+
+
+def test_missing_resource_file(data_copy):
+    (data_copy / "sources.csv").unlink()
+    assert any("sources.csv: expected the file of resource 'sources'; found no such file" in p for p in problems_of(data_copy))
+
+
+def test_malformed_descriptor(data_copy):
+    (data_copy / "datapackage.json").write_text('{"resources": [', encoding="utf-8")
+    found = problems_of(data_copy)
+    assert len(found) == 1 and "datapackage.json, line 1: expected valid JSON" in found[0]
+
+
+def test_descriptor_without_resources(data_copy):
+    (data_copy / "datapackage.json").write_text(json.dumps({"name": "x"}), encoding="utf-8")
+    assert "expected a JSON object with a 'resources' list" in problems_of(data_copy)[0]
+
+
+def test_gbk_file_is_refused_with_a_hint(data_copy):
+    path = data_copy / "observations.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    found = problems_of(data_copy)
+    assert len(found) == 1 and "expected UTF-8 text" in found[0] and "GBK" in found[0]
+
+
+def test_load_raises_with_every_problem(data_copy):
+    path = data_copy / "observations.csv"
+    _, line = first_row(path, "gdp,CN-BJ,2011,annual,")
+    rewrite(path, line, line.replace("CN-BJ", "CN-XX", 1).replace(",annual,", ",yearly,", 1))
+    with pytest.raises(data.DataError) as err:
+        data.load(data_copy)
+    assert len(err.value.problems) == 2
+    assert "2 problem(s)" in str(err.value)
+
+
+def test_missing_directory():
+    found = problems_of("/nonexistent/data")
+    assert found == ["/nonexistent/data: expected a data directory; found no such directory"]
+
+
+def test_citation_lists_publications_once_and_cuts_long_lists():
+    pkg = data.load(DATA)
+    one = pkg.citation(pkg.series("gdp", "census5"))
+    assert one.startswith("国家统计局《") and "等" not in one
+    many = pkg.citation(pkg.series("gdp", "communique"), limit=3)
+    assert many.count("》") == 2 and "种出版物（逐条见 data/sources.csv）" in many
