@@ -33,3 +33,17 @@ def first_row(path: Path, startswith: str) -> tuple[int, str]:
         if line.startswith(startswith):
             return number, line
     raise AssertionError(f"no line starting with {startswith!r} in {path}")
+
+
+def set_cell(path: Path, prefix: str, column: str, value: str) -> int:
+    """Set one cell of the first row starting with ``prefix``; return that row's line number."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    for number, line in enumerate(lines, start=1):
+        if line.startswith(prefix):
+            cells = line.split(",")  # the rows edited here have no quoted commas
+            cells[header.index(column)] = value
+            lines[number - 1] = ",".join(cells)
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            return number
+    raise AssertionError(f"no line starting with {prefix!r} in {path}")

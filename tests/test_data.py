@@ -7,7 +7,10 @@ import json
 import pytest
 
 from jjj_book import data
-from conftest import DATA, first_row, rewrite
+from conftest import DATA, first_row, rewrite, set_cell
+
+
+GDP_BJ_2011 = "gdp,CN-BJ,2011,annual,"
 
 
 def problems_of(data_dir):
@@ -69,44 +72,25 @@ def test_tidy_csv_has_the_public_columns():
     ("…", "expected a number"),
 ])
 def test_text_in_a_numeric_cell_is_located(data_copy, bad, expected):
-    path = data_copy / "observations.csv"
-    line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
-    value = line.split(",")[4]
-    rewrite(path, line, line.replace(f",{value},", f',"{bad}",', 1))
+    line_no = set_cell(data_copy / "observations.csv", GDP_BJ_2011, "value", f'"{bad}"')
     found = problems_of(data_copy)
     assert any(f"observations.csv, line {line_no}, column 'value': {expected}" in p and repr(bad) in p
                for p in found), found
 
 
-def test_year_that_is_not_an_integer(data_copy):
-    path = data_copy / "observations.csv"
-    line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
-    rewrite(path, line, line.replace(",2011,", ",2011年,", 1))
-    assert any(f"line {line_no}, column 'year': expected an integer" in p for p in problems_of(data_copy))
-
-
-def test_year_in_the_future(data_copy):
-    path = data_copy / "observations.csv"
-    line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
-    rewrite(path, line, line.replace(",2011,", ",2099,", 1))
-    assert any(f"line {line_no}, column 'year': expected a year no later than" in p for p in problems_of(data_copy))
-
-
-def test_unknown_region(data_copy):
-    path = data_copy / "observations.csv"
-    line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
-    rewrite(path, line, line.replace("CN-BJ", "CN-XX", 1))
-    assert any(f"line {line_no}, column 'region': expected a value listed in column 'code' of regions.csv; found 'CN-XX'" in p
-               for p in problems_of(data_copy))
-
-
-def test_unknown_source_id(data_copy):
-    path = data_copy / "observations.csv"
-    line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
-    source = line.split(",")[7]
-    rewrite(path, line, line.replace(f",{source},", ",no-such-source,", 1))
-    assert any(f"line {line_no}, column 'source_id': expected a value listed in column 'id' of sources.csv" in p
-               for p in problems_of(data_copy))
+@pytest.mark.parametrize("column, bad, expected", [
+    ("year", "2011年", "expected an integer"),
+    ("year", "2099", "expected a year no later than"),
+    ("region", "CN-XX", "expected a value listed in column 'code' of regions.csv; found 'CN-XX'"),
+    ("source_id", "no-such-source", "expected a value listed in column 'id' of sources.csv; found 'no-such-source'"),
+    ("value", "-1.5", "expected a non-negative level for gdp; found -1.5"),
+    ("vintage", "", "expected a value (required); found an empty cell"),
+    ("period", "yearly", "expected one of annual, Q1, H1, Q1-Q3; found 'yearly'"),
+])
+def test_bad_cell_is_located(data_copy, column, bad, expected):
+    line_no = set_cell(data_copy / "observations.csv", GDP_BJ_2011, column, bad)
+    found = problems_of(data_copy)
+    assert any(f"observations.csv, line {line_no}, column '{column}': {expected}" in p for p in found), found
 
 
 def test_duplicate_row(data_copy):
@@ -117,19 +101,8 @@ def test_duplicate_row(data_copy):
     assert any(f"a unique key (first used on line {line_no})" in p and "duplicate gdp/CN-BJ/2011" in p for p in found), found
 
 
-def test_negative_level(data_copy):
-    path = data_copy / "observations.csv"
-    line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
-    value = line.split(",")[4]
-    rewrite(path, line, line.replace(f",{value},", f",-{value},", 1))
-    assert any(f"line {line_no}, column 'value': expected a non-negative level for gdp" in p for p in problems_of(data_copy))
-
-
 def test_negative_growth_is_allowed(data_copy):
-    path = data_copy / "observations.csv"
-    _, line = first_row(path, "gdp_real_growth,CN-BJ,")
-    value = line.split(",")[4]
-    rewrite(path, line, line.replace(f",{value},", f",-{value},", 1))
+    set_cell(data_copy / "observations.csv", "gdp_real_growth,CN-BJ,", "value", "-1.5")
     assert problems_of(data_copy) == []
 
 
@@ -137,9 +110,7 @@ def test_unit_that_does_not_match_the_indicator(data_copy):
     # 万元 where 亿元 is meant: off by a factor of 10,000
     (data_copy / "units.csv").write_text((data_copy / "units.csv").read_text(encoding="utf-8") + "10k_yuan,万元,10 thousand yuan\n",
                                           encoding="utf-8")
-    path = data_copy / "observations.csv"
-    line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
-    rewrite(path, line, line.replace(",100m_yuan,", ",10k_yuan,", 1))
+    line_no = set_cell(data_copy / "observations.csv", GDP_BJ_2011, "unit", "10k_yuan")
     assert any(f"line {line_no}, column 'unit': expected '100m_yuan', the unit of indicator gdp; found '10k_yuan'" in p
                for p in problems_of(data_copy))
 
@@ -159,16 +130,6 @@ def test_row_with_too_few_cells(data_copy):
     line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
     rewrite(path, line, ",".join(line.split(",")[:5]))
     assert any(f"line {line_no}: expected 9 cells; found 5 cells" in p for p in problems_of(data_copy))
-
-
-def test_required_cell_left_empty(data_copy):
-    path = data_copy / "observations.csv"
-    line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
-    parts = line.split(",")
-    parts[6] = ""
-    rewrite(path, line, ",".join(parts))
-    assert any(f"line {line_no}, column 'vintage': expected a value (required); found an empty cell" in p
-               for p in problems_of(data_copy))
 
 
 def test_empty_file(data_copy):
