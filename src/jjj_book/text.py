@@ -9,11 +9,13 @@ from __future__ import annotations
 import pandas as pd
 
 
-def key_findings(items: list[tuple[str, str]], title: str = "要点 / Key findings") -> str:
-    """A bilingual box: each item is (Chinese sentence, English sentence)."""
+def key_findings(items: list[tuple[str, str]], title: str = "要点 / Key findings", note: str = "") -> str:
+    """A bilingual box: each item is (Chinese sentence, English sentence); ``note`` closes it in small type."""
     lines = [f":::{{admonition}} {title}", ":class: important key-findings"]
     for zh, en in items:
         lines.append(f"- {zh}<br><span class=\"en\">{en}</span>")
+    if note:
+        lines += ["", f"<small>{note}</small>"]
     lines.append(":::")
     return "\n".join(lines)
 
