@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from jjj_book import claims, data
+from jjj_book.cli import notebook_parameters
 from jjj_book.claims import Claim, CannotCheck, Reproduction, judge
 from conftest import DATA, ROOT, first_row, rewrite
 
 
 def _claim(reported, tolerance=0.0):
     return Claim(id="t", chapter="x", section="s", statement="s", reported=reported, unit="u",
-                 tolerance=tolerance, vintage="v", check=lambda p, v: Reproduction(0))
+                 tolerance=tolerance, vintage="v", vintage_param="v", check=lambda p, v: Reproduction(0))
 
 
 @pytest.mark.parametrize("value, verdict", [(4.45, "reproduced"), (4.35, "reproduced"), (4.4501, "differs"), (4.34, "differs")])
@@ -31,7 +32,7 @@ def test_cannot_check_carries_the_reason():
     def check(pkg, vintage):
         raise CannotCheck("series X missing")
     claim = Claim(id="t", chapter="x", section="s", statement="s", reported=1.0, unit="u",
-                  tolerance=0.0, vintage="v", check=check)
+                  tolerance=0.0, vintage="v", vintage_param="v", check=check)
     result = claims.evaluate_claim(claim, None)
     assert (result.verdict, result.reproduced, result.note) == ("cannot_check", None, "series X missing")
 
@@ -39,7 +40,7 @@ def test_cannot_check_carries_the_reason():
 def test_registry_refuses_a_duplicate_id():
     with pytest.raises(ValueError, match="registered twice"):
         claims.register(id="status.gdp_2011", chapter="01_status", section="s", statement="s",
-                        reported=1.0, unit="u", vintage="census4")(lambda p, v: None)
+                        reported=1.0, unit="u", vintage="census4", vintage_param="gdp_vintage")(lambda p, v: None)
 
 
 def test_every_claim_names_an_existing_chapter_and_section():
@@ -94,3 +95,20 @@ def test_a_vintage_override_is_applied():
 def test_unknown_claim_id():
     with pytest.raises(KeyError, match="no.such"):
         claims.evaluate(data.load(DATA), ids=["no.such"])
+
+
+def test_default_vintages_are_the_chapters_parameter_defaults():
+    # `jjj-book claims` (registry defaults) and the built chapter (its parameters) must agree.
+    for claim in claims.REGISTRY.values():
+        params = notebook_parameters(ROOT / "chapters" / f"{claim.chapter}.ipynb")
+        assert params.get(claim.vintage_param) == claim.vintage, claim.id
+
+
+def test_a_chapter_evaluates_its_claims_in_the_vintages_of_its_parameters():
+    params = notebook_parameters(ROOT / "chapters" / "01_status.ipynb") | {"gdp_vintage": "census5"}
+    results = claims.evaluate_chapter(data.load(DATA), "01_status", params)
+    assert set(results) == {c.id for c in claims.REGISTRY.values() if c.chapter == "01_status"}
+    assert results["status.gdp_2011"].vintage == "census5"
+    assert results["status.gdp_2021"].vintage == params["release_vintage"]
+    with pytest.raises(KeyError, match="income_vintage"):
+        claims.evaluate_chapter(data.load(DATA), "01_status", {"gdp_vintage": "census4", "release_vintage": "communique"})

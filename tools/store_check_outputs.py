@@ -27,6 +27,7 @@ def store(path: Path) -> int:
     client.execute()
     kept = 0
     for cell in nb.cells:
+        cell.metadata.pop("execution", None)  # timestamps: noise in every diff
         if cell.cell_type != "code":
             continue
         if CHECK_TAG in cell.metadata.get("tags", []):

@@ -9,6 +9,13 @@ from __future__ import annotations
 import pandas as pd
 
 
+def show(markdown: str) -> None:
+    """Display Markdown in a notebook (rendered as MyST by the book build)."""
+    from IPython.display import Markdown, display  # only notebooks need IPython
+
+    display(Markdown(markdown))
+
+
 def key_findings(items: list[tuple[str, str]], title: str = "要点 / Key findings", note: str = "") -> str:
     """A bilingual box: each item is (Chinese sentence, English sentence); ``note`` closes it in small type."""
     lines = [f":::{{admonition}} {title}", ":class: important key-findings"]

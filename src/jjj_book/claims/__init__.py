@@ -48,6 +48,7 @@ class Claim:
     unit: str
     tolerance: float
     vintage: str
+    vintage_param: str
     check: Callable[[DataPackage, str], Reproduction]
     source: str = "《京津冀协同发展报告（2023）》摘要"
 
@@ -74,15 +75,20 @@ REGISTRY: dict[str, Claim] = {}
 
 
 def register(*, id: str, chapter: str, section: str, statement: str, reported, unit: str,
-             vintage: str, tolerance: float = 0.0):
-    """Decorator: add the decorated check function to the registry as a claim."""
+             vintage: str, vintage_param: str, tolerance: float = 0.0):
+    """Decorator: add the decorated check function to the registry as a claim.
+
+    ``vintage`` is the default vintage; ``vintage_param`` names the chapter parameter
+    that chooses it, so a chapter re-run with other parameters checks its claims in
+    the vintages it was asked for (the default must equal that parameter's default).
+    """
 
     def wrap(check):
         if id in REGISTRY:
             raise ValueError(f"claim id {id!r} registered twice")
         REGISTRY[id] = Claim(id=id, chapter=chapter, section=section, statement=statement,
                              reported=reported, unit=unit, tolerance=tolerance,
-                             vintage=vintage, check=check)
+                             vintage=vintage, vintage_param=vintage_param, check=check)
         return check
 
     return wrap
@@ -123,6 +129,18 @@ def evaluate(package: DataPackage, chapter: str | None = None, ids: list[str] | 
         if unknown:
             raise KeyError(f"unknown claim id(s): {', '.join(unknown)}")
     return [evaluate_claim(c, package, vintage) for c in claims]
+
+
+def evaluate_chapter(package: DataPackage, chapter: str, params: dict[str, str]) -> dict[str, Result]:
+    """Evaluate one chapter's claims, each in the vintage its chapter parameter names."""
+    results = {}
+    for claim in REGISTRY.values():
+        if claim.chapter != chapter:
+            continue
+        if claim.vintage_param not in params:
+            raise KeyError(f"claim {claim.id} needs the chapter parameter {claim.vintage_param!r}")
+        results[claim.id] = evaluate_claim(claim, package, params[claim.vintage_param])
+    return results
 
 
 # Chapters' claims register themselves on import.

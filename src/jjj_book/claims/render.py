@@ -47,6 +47,12 @@ def verdict_box(result: Result, vintage_name: str | None = None) -> str:
     return "\n".join(lines)
 
 
+def boxes(results: dict[str, Result], ids: list[str], vintage_name=None) -> str:
+    """Verdict boxes for several claims, in the order given."""
+    name = vintage_name or (lambda v: v)
+    return "\n\n".join(verdict_box(results[i], name(results[i].vintage)) for i in ids)
+
+
 def results_table(results: list[Result], vintage_names: dict[str, str] | None = None) -> str:
     """A Markdown table of several results (id, verdict, reported, reproduced, vintage)."""
     names = vintage_names or {}

@@ -28,33 +28,33 @@ TRILLION_PER_100M = 1e-4
 def _total_gdp(pkg: DataPackage, vintage: str, year: int) -> float:
     total = series.regional_total(pkg, "gdp", vintage)
     if year not in total.index:
-        raise CannotCheck(f"GDP {year} of all three provinces is not in vintage '{vintage}'")
+        raise CannotCheck(f"{pkg.vintage_name(vintage)}中缺少{year}年三地中至少一地的地区生产总值")
     return float(total.loc[year])
 
 
 @register(id="status.gdp_2011", chapter=CHAPTER, section="gdp-total",
           statement="2011年京津冀三地地区生产总值合计约4.4万亿元。",
-          reported=4.4, unit="万亿元", tolerance=0.05, vintage="census4")
+          reported=4.4, unit="万亿元", tolerance=0.05, vintage="census4", vintage_param="gdp_vintage")
 def gdp_2011(pkg, vintage):
     value = _total_gdp(pkg, vintage, 2011) * TRILLION_PER_100M
-    return Reproduction(value, f"三地之和，{vintage} 版本")
+    return Reproduction(value, f"三地之和（{pkg.vintage_name(vintage)}）")
 
 
 @register(id="status.gdp_2021", chapter=CHAPTER, section="gdp-total",
           statement="2021年京津冀三地地区生产总值合计约9.6万亿元。",
-          reported=9.6, unit="万亿元", tolerance=0.05, vintage="communique")
+          reported=9.6, unit="万亿元", tolerance=0.05, vintage="communique", vintage_param="release_vintage")
 def gdp_2021(pkg, vintage):
     value = _total_gdp(pkg, vintage, 2021) * TRILLION_PER_100M
-    return Reproduction(value, f"三地之和，{vintage} 版本")
+    return Reproduction(value, f"三地之和（{pkg.vintage_name(vintage)}）")
 
 
 @register(id="status.gdp_increase_2011_2021", chapter=CHAPTER, section="gdp-total",
           statement="2011—2021年京津冀地区生产总值合计增加约5.2万亿元。",
-          reported=5.2, unit="万亿元", tolerance=0.05, vintage="census4")
+          reported=5.2, unit="万亿元", tolerance=0.05, vintage="census4", vintage_param="gdp_vintage")
 def gdp_increase(pkg, vintage):
     # Both ends from one vintage: the report's 9.6 − 4.4 mixes releases.
     value = (_total_gdp(pkg, vintage, 2021) - _total_gdp(pkg, vintage, 2011)) * TRILLION_PER_100M
-    return Reproduction(value, f"两端均取 {vintage} 版本")
+    return Reproduction(value, f"两端均取{pkg.vintage_name(vintage)}")
 
 
 def _hebei_fastest(pkg: DataPackage, vintage: str, year: int, period: str) -> Reproduction:
@@ -63,7 +63,7 @@ def _hebei_fastest(pkg: DataPackage, vintage: str, year: int, period: str) -> Re
     missing = [NAMES[r] for r in series.PROVINCES if r not in rates]
     if missing:
         label = "1—3季度" if period == "Q1-Q3" else "全年"
-        raise CannotCheck(f"{year}年{label}实际增速缺少：{'、'.join(missing)}（{vintage} 版本）")
+        raise CannotCheck(f"{year}年{label}实际增速缺少：{'、'.join(missing)}（{pkg.vintage_name(vintage)}）")
     others = max(rates["CN-BJ"], rates["CN-TJ"])
     fastest = rates["CN-HE"] > others
     note = "；".join(f"{NAMES[r]} {rates[r]:.1f}%" for r in series.PROVINCES)
@@ -82,7 +82,7 @@ for _year, _period, _reported, _label in [
         chapter=CHAPTER, section="growth",
         statement=f"{_label}河北地区生产总值实际增速{_verb}北京和天津"
                   + ("（报告所说的例外年份）。" if not _reported else "。"),
-        reported=_reported, unit="是/否", vintage="communique",
+        reported=_reported, unit="是/否", vintage="communique", vintage_param="release_vintage",
     )(lambda pkg, vintage, y=_year, p=_period: _hebei_fastest(pkg, vintage, y, p))
 
 
@@ -103,14 +103,14 @@ for _other in ("CN-BJ", "CN-TJ"):
     def _pc_check(pkg, vintage, other=_other):
         pc = series.gdp_per_capita(pkg, vintage)
         if other not in pc or "CN-HE" not in pc:
-            raise CannotCheck(f"人均地区生产总值无法计算（{vintage} 版本缺少GDP或常住人口）")
+            raise CannotCheck(f"人均地区生产总值无法计算（{pkg.vintage_name(vintage)}缺少地区生产总值或常住人口）")
         return _gap_direction(pc[other], pc["CN-HE"], f"{NAMES[other]}与河北人均地区生产总值")
 
     register(
         id=f"status.pcgdp_gap_{_other[-2:].lower()}_he",
         chapter=CHAPTER, section="per-capita-gap",
         statement=f"协同发展战略实施以来（{STRATEGY_YEAR}—{REPORT_YEAR}年），河北与{NAMES[_other]}的人均地区生产总值差距在扩大（以元计）。",
-        reported="widened", unit="方向", vintage="census4",
+        reported="widened", unit="方向", vintage="census4", vintage_param="gdp_vintage",
     )(_pc_check)
 
 
@@ -119,12 +119,12 @@ for _region in series.PROVINCES:
         urban = pkg.wide("urban_disposable_income", vintage, "annual", [region])
         rural = pkg.wide("rural_disposable_income", vintage, "annual", [region])
         if region not in urban or region not in rural:
-            raise CannotCheck(f"{NAMES[region]}城镇或农村居民人均可支配收入不在数据包中（{vintage} 版本）")
+            raise CannotCheck(f"{NAMES[region]}城镇或农村居民人均可支配收入不在数据包中（{pkg.vintage_name(vintage)}）")
         return _gap_direction(urban[region], rural[region], f"{NAMES[region]}城乡居民人均可支配收入")
 
     register(
         id=f"status.urban_rural_gap_{_region[-2:].lower()}",
         chapter=CHAPTER, section="urban-rural",
         statement=f"{NAMES[_region]}城镇与农村居民人均可支配收入的差距在扩大（{STRATEGY_YEAR}—{REPORT_YEAR}年，以元计）。",
-        reported="widened", unit="方向", vintage="survey",
+        reported="widened", unit="方向", vintage="survey", vintage_param="income_vintage",
     )(_ur_check)
