@@ -32,20 +32,18 @@ def _total_gdp(pkg: DataPackage, vintage: str, year: int) -> float:
     return float(total.loc[year])
 
 
-@register(id="status.gdp_2011", chapter=CHAPTER, section="gdp-total",
-          statement="2011年京津冀三地地区生产总值合计约4.4万亿元。",
-          reported=4.4, unit="万亿元", tolerance=0.05, vintage="census4", vintage_param="gdp_vintage")
-def gdp_2011(pkg, vintage):
-    value = _total_gdp(pkg, vintage, 2011) * TRILLION_PER_100M
+def _gdp_total_claim(pkg, vintage, year):
+    value = _total_gdp(pkg, vintage, year) * TRILLION_PER_100M
     return Reproduction(value, f"三地之和（{pkg.vintage_name(vintage)}）")
 
 
-@register(id="status.gdp_2021", chapter=CHAPTER, section="gdp-total",
-          statement="2021年京津冀三地地区生产总值合计约9.6万亿元。",
-          reported=9.6, unit="万亿元", tolerance=0.05, vintage="communique", vintage_param="release_vintage")
-def gdp_2021(pkg, vintage):
-    value = _total_gdp(pkg, vintage, 2021) * TRILLION_PER_100M
-    return Reproduction(value, f"三地之和（{pkg.vintage_name(vintage)}）")
+# The report's two ends: 2011 in the revision current when it was written, 2021 as first published.
+for _year, _reported, _vintage, _param in [(2011, 4.4, "census4", "gdp_vintage"),
+                                           (2021, 9.6, "communique", "release_vintage")]:
+    register(id=f"status.gdp_{_year}", chapter=CHAPTER, section="gdp-total",
+             statement=f"{_year}年京津冀三地地区生产总值合计约{_reported}万亿元。",
+             reported=_reported, unit="万亿元", tolerance=0.05, vintage=_vintage, vintage_param=_param,
+             )(lambda pkg, vintage, year=_year: _gdp_total_claim(pkg, vintage, year))
 
 
 @register(id="status.gdp_increase_2011_2021", chapter=CHAPTER, section="gdp-total",
