@@ -16,6 +16,8 @@ import matplotlib.pyplot as plt
 from matplotlib import font_manager
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from jjj_book.text import source_line
+
 FONT_DIR = Path(__file__).with_name("fonts")
 
 # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
@@ -99,11 +101,6 @@ def bars_by_region(ax, table, names: dict[str, str], width: float = 0.26, fmt: s
         bars = ax.bar(xs, table[code], width=width, color=REGION_COLORS[code], label=names[code])
         ax.bar_label(bars, labels=[fmt.format(v) for v in table[code]], fontsize=8, padding=2)
     ax.set_xticks(list(positions), [str(i) for i in table.index])
-
-
-def source_line(citation: str, vintage_names: list[str]) -> str:
-    """'数据来源：…。数据版本：…。' from a citation (``DataPackage.citation``) and the vintages used."""
-    return f"数据来源：{citation or '（无）'}。数据版本：{'、'.join(vintage_names)}。"
 
 
 def _wrap(text: str, max_units: float) -> list[str]:

@@ -48,9 +48,14 @@ def markdown_table(frame: pd.DataFrame, float_format: str = "{:,.1f}", index: bo
     return "\n".join(rows)
 
 
+def source_line(citation: str, vintage_names: list[str]) -> str:
+    """'数据来源：…。数据版本：…。' from a citation (``DataPackage.citation``) and the vintages used."""
+    return f"数据来源：{citation or '（无）'}。数据版本：{'、'.join(vintage_names)}。"
+
+
 def source_note(citation: str, vintage_name: str) -> str:
     """The line under a generated paragraph or table: where the numbers come from."""
-    return f"<small>数据来源：{citation or '（无）'}。数据版本：{vintage_name}。</small>"
+    return f"<small>{source_line(citation, [vintage_name])}</small>"
 
 
 def trend_word(delta: float, up: str = "扩大", down: str = "缩小", flat: str = "基本不变") -> str:

@@ -50,7 +50,6 @@ class Claim:
     vintage: str
     vintage_param: str
     check: Callable[[DataPackage, str], Reproduction]
-    source: str = "《京津冀协同发展报告（2023）》摘要"
 
 
 @dataclass(frozen=True)

@@ -51,14 +51,3 @@ def boxes(results: dict[str, Result], ids: list[str], vintage_name=None) -> str:
     """Verdict boxes for several claims, in the order given."""
     name = vintage_name or (lambda v: v)
     return "\n\n".join(verdict_box(results[i], name(results[i].vintage)) for i in ids)
-
-
-def results_table(results: list[Result], vintage_names: dict[str, str] | None = None) -> str:
-    """A Markdown table of several results (id, verdict, reported, reproduced, vintage)."""
-    names = vintage_names or {}
-    rows = ["| 编号 | 报告数值 | 复算 | 数据版本 | 结论 |", "|---|---|---|---|---|"]
-    for r in results:
-        unit = r.unit if r.unit not in ("是/否", "方向") else ""
-        rows.append(f"| `{r.id}` | {format_value(r.reported, unit)} | {format_value(r.reproduced, unit)} "
-                    f"| {names.get(r.vintage, r.vintage)} | {VERDICT_LABEL[r.verdict][0]} |")
-    return "\n".join(rows)
