@@ -52,6 +52,11 @@ def coefficient_of_variation(table: pd.DataFrame) -> pd.Series:
     return table.std(axis=1, ddof=0) / table.mean(axis=1)
 
 
+def max_min_ratio(table: pd.DataFrame) -> pd.Series:
+    """Highest ÷ lowest value across columns, per row (1 means all equal)."""
+    return table.max(axis=1) / table.min(axis=1)
+
+
 def theil(values: pd.DataFrame, weights: pd.DataFrame) -> pd.Series:
     """Theil T index of ``values`` (e.g. GDP per capita) weighted by ``weights`` (population).
 
@@ -62,6 +67,26 @@ def theil(values: pd.DataFrame, weights: pd.DataFrame) -> pd.Series:
     share = total.div(total.sum(axis=1), axis=0)
     mean = total.sum(axis=1) / weights.sum(axis=1)
     return (share * np.log(values.div(mean, axis=0))).sum(axis=1)
+
+
+def dispersion(values: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
+    """CV, max/min ratio and weighted Theil index per row, for years where every column has a value."""
+    complete = values.dropna()
+    complete = complete.loc[complete.index.isin(weights.dropna().index)]
+    w = weights.loc[complete.index, complete.columns]
+    return pd.DataFrame({
+        "cv": coefficient_of_variation(complete),
+        "max_min": max_min_ratio(complete),
+        "theil": theil(complete, w),
+    })
+
+
+def rebase(index: pd.Series, base_year: int) -> pd.Series:
+    """Re-express an index so that ``base_year`` = 100 (same release only: a re-based
+    series is still not comparable with a release that changed its method)."""
+    if base_year not in index.index or pd.isna(index.loc[base_year]):
+        raise ValueError(f"base year {base_year} is not in the series")
+    return index / index.loc[base_year] * 100.0
 
 
 def average_population(year_end: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:

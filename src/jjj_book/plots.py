@@ -91,6 +91,12 @@ def line_by_region(ax, table, names: dict[str, str], marker: str = "o", **kwargs
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
+def line_over_years(ax, values, color: str = "#444444", marker: str = "o") -> None:
+    """One unlabelled line over years (a single regional measure), with whole-year ticks."""
+    ax.plot(values.index, values, marker=marker, markersize=3.5, linewidth=1.8, color=color)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def bars_by_region(ax, table, names: dict[str, str], width: float = 0.26, fmt: str = "{:.1f}") -> None:
     """Grouped bars: categories on the x axis (table index), one bar per region column."""
     codes = [c for c in REGION_ORDER if c in table.columns]
