@@ -145,3 +145,4 @@ def evaluate_chapter(package: DataPackage, chapter: str, params: dict[str, str])
 # Chapters' claims register themselves on import.
 from jjj_book.claims import status  # noqa: E402,F401  (import order = listing order)
 from jjj_book.claims import problems  # noqa: E402,F401
+from jjj_book.claims import innovation, public_services, green, culture  # noqa: E402,F401

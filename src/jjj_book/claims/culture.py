@@ -1,0 +1,3 @@
+"""Claims of chapter 06_culture (filled in by the chapter)."""
+
+CHAPTER = "06_culture"

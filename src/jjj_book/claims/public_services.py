@@ -1,0 +1,3 @@
+"""Claims of chapter 04_public_services (filled in by the chapter)."""
+
+CHAPTER = "04_public_services"
