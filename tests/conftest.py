@@ -1,9 +1,18 @@
-"""Shared fixtures: the repository root, the real data package, and scratch copies to break."""
+"""Shared fixtures: the repository root, the real data package, scratch copies to break, and the
+book built once per test run (shared by test_book.py and the browser layer in tests/e2e/)."""
 
 from __future__ import annotations
 
+import getpass
+import hashlib
+import os
+import platform
 import shutil
+import subprocess
 import sys
+import tempfile
+import time
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -11,6 +20,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 VENV_BIN = Path(sys.executable).parent
+TEST_OUTPUT = ROOT / "test-output"
+# What a scratch copy of the book leaves out (build output, caches, VCS, test results).
+COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "_staging", "__pycache__", "*.egg-info",
+                                     "test-output", ".ipynb_checkpoints", ".pytest_cache")
+# The pristine HTML of test builds, under the fingerprint of their sources, for the next runs. Outside
+# the repository: _build belongs to `jjj-book build` (whose up-to-date check looks at all of it).
+HTML_CACHE = Path(tempfile.gettempdir()) / f"jjj-book-test-html-{getpass.getuser()}"
 
 
 @pytest.fixture()
@@ -47,3 +63,101 @@ def set_cell(path: Path, prefix: str, column: str, value: str) -> int:
             path.write_text("\n".join(lines) + "\n", encoding="utf-8")
             return number
     raise AssertionError(f"no line starting with {prefix!r} in {path}")
+
+
+# --------------------------------------------------------------------------- the book, built once per run
+
+def build_book(book: Path, *extra: str) -> subprocess.CompletedProcess:
+    """``jjj-book build`` on the book in ``book`` (a scratch copy, never the work tree)."""
+    env = dict(os.environ, JJJ_BOOK_ROOT=str(book))
+    return subprocess.run([str(VENV_BIN / "jjj-book"), "build", *extra], capture_output=True, text=True,
+                          env=env, cwd=book)
+
+
+def _build_inputs(root: Path):
+    """Every file a scratch copy of ``root`` holds that can change the HTML (not tests/, .ci/, README)."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        skipped = set(COPY_IGNORE(dirpath, dirnames + filenames))
+        if here == root:
+            skipped |= {"tests", ".ci", "README.md"}
+        dirnames[:] = sorted(d for d in dirnames if d not in skipped)
+        for name in sorted(filenames):
+            if name not in skipped:
+                yield here / name
+
+
+def book_fingerprint(root: Path = ROOT) -> str:
+    """A digest of the book's sources, data, helpers, lock file, the build tools' versions and this file."""
+    digest = hashlib.sha256()
+    digest.update(f"{sys.version} {platform.machine()}".encode())
+    for dist in ("jupyter-book", "sphinx", "myst-nb", "sphinx-book-theme", "pydata-sphinx-theme", "jieba"):
+        digest.update(f"{dist}=={metadata.version(dist)}\n".encode())
+    digest.update(Path(__file__).read_bytes())  # how the tests build the book
+    for path in _build_inputs(root):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _cached_html(fingerprint: str) -> Path:
+    return HTML_CACHE / fingerprint[:20] / "html"
+
+
+def _store_html(html: Path, fingerprint: str) -> Path:
+    """Keep a copy of freshly built HTML, under the fingerprint of its sources, for the next runs.
+
+    A copy is never replaced (another test run may be serving it); copies not used for an hour go.
+    """
+    dest = _cached_html(fingerprint).parent
+    HTML_CACHE.mkdir(parents=True, exist_ok=True)
+    if not dest.is_dir():
+        staging = HTML_CACHE / f".{dest.name}.{os.getpid()}.tmp"
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(html, staging / "html")
+        try:
+            staging.rename(dest)
+        except OSError:  # another run stored the same build meanwhile
+            shutil.rmtree(staging, ignore_errors=True)
+    os.utime(dest)
+    for old in HTML_CACHE.iterdir():
+        if old != dest and time.time() - old.stat().st_mtime > 3600:
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)
+    return dest / "html"
+
+
+_built_html: list[Path] = []
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory) -> Path:
+    """A scratch copy of the repository with the book built in it, once per test run.
+
+    test_book.py rebuilds it (nothing changed, then a data change) as its last tests; everything that
+    only looks at the HTML uses ``book_html``, which never changes.
+    """
+    dest = tmp_path_factory.mktemp("book") / "jjj-book"
+    shutil.copytree(ROOT, dest, ignore=COPY_IGNORE)
+    fingerprint = book_fingerprint(dest)
+    result = build_book(dest)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    _built_html.append(_store_html(dest / "_build" / "html", fingerprint))
+    return dest
+
+
+@pytest.fixture(scope="session")
+def book_html(request) -> Path:
+    """The built HTML as it came out of the build: never modified by any test.
+
+    Reused from an earlier run (``HTML_CACHE``) when nothing that goes into the book has changed since,
+    so running the browser layer alone does not rebuild; otherwise the book is built (once) now.
+    """
+    cached = _cached_html(book_fingerprint(ROOT))
+    if cached.is_dir():
+        os.utime(cached.parent)
+        return cached
+    request.getfixturevalue("built_book")
+    return _built_html[-1]

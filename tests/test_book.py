@@ -1,39 +1,30 @@
 """Build the book once (in a scratch copy) and check what a reader gets.
 
 Slow by nature (it executes the chapters); everything else about the build is
-checked on that one build, plus two tiny books that must fail.
+checked on that one build (the session fixture ``built_book`` in conftest.py,
+shared with the browser tests in tests/e2e/), plus two tiny books that must fail.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import ROOT, VENV_BIN
+from conftest import ROOT
+from conftest import build_book as build
 
 pytestmark = pytest.mark.slow
-IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "_staging", "__pycache__", "*.egg-info", "test-output")
-
-
-def build(book: Path, *extra: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, JJJ_BOOK_ROOT=str(book))
-    return subprocess.run([str(VENV_BIN / "jjj-book"), "build", *extra], capture_output=True, text=True, env=env, cwd=book)
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory) -> Path:
-    dest = tmp_path_factory.mktemp("book") / "jjj-book"
-    shutil.copytree(ROOT, dest, ignore=IGNORE)
-    result = build(dest)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return dest
+def book(built_book) -> Path:
+    """The book built once for the whole test run; the last two tests here rebuild it in place."""
+    return built_book
 
 
 def html_pages(book: Path) -> list[Path]:

@@ -131,3 +131,139 @@ def test_a_failed_run_keeps_the_earlier_result(tmp_path):
     assert "failed in cell" in result.stderr and "Traceback" not in result.stderr
     assert (out / "claims.json").read_text(encoding="utf-8") == "earlier good result"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["status"]  # no staging folder left behind
+
+
+# --------------------------------------------------------------------------- run all, on a tiny book
+
+def tiny_book(tmp_path, failing: str | None = None):
+    """A book with two one-cell chapters (fast), the real data, and a chapter that can be made to fail."""
+    import nbformat
+
+    book = tmp_path / "book"
+    (book / "chapters").mkdir(parents=True)
+    (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/01_a\n", encoding="utf-8")
+    for stem in ("01_a", "02_b"):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                       "language_info": {"name": "python"}}
+        params = nbformat.v4.new_code_cell('data_dir = "../data"\nclaims_json = ""')
+        params.metadata["tags"] = ["parameters"]
+        body = ("import json\nimport matplotlib.pyplot as plt\n"
+                "plt.plot([1, 2]); plt.show()\n"
+                "if claims_json:\n    open(claims_json, 'w').write(json.dumps([]))\n")
+        if stem == failing:
+            body += "raise RuntimeError('broken chapter')\n"
+        nb.cells = [params, nbformat.v4.new_code_cell(body)]
+        nbformat.write(nb, book / "chapters" / f"{stem}.ipynb")
+    return book
+
+
+def run_in(book, *args, cwd):
+    env = dict(__import__("os").environ, JJJ_BOOK_ROOT=str(book))
+    return subprocess.run([str(VENV_BIN / "jjj-book"), *args], capture_output=True, text=True, cwd=cwd, env=env)
+
+
+def test_run_all_writes_a_new_folder_per_run(tmp_path):
+    book = tiny_book(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    first = run_in(book, "run", "all", "--data-dir", str(DATA), cwd=work)
+    assert first.returncode == 0, first.stderr
+    second = run_in(book, "run", "all", "--data-dir", str(DATA), "-q", cwd=work)
+    assert second.returncode == 0, second.stderr
+    runs = sorted(p for p in (work / "runs").iterdir() if not p.name.startswith("."))
+    assert len(runs) == 2  # the second run did not replace the first
+    for run in runs:
+        assert sorted(p.name for p in run.iterdir()) == ["01_a", "02_b", "run.json"]
+        assert (run / "01_a" / "01_a.ipynb").exists() and (run / "01_a" / "claims.json").exists()
+        assert list((run / "02_b" / "figures").glob("*.png"))  # every chart saved as an image
+    assert "chapters" in first.stderr  # the progress bar
+    assert "no verdict differs from the book's data" in first.stdout
+
+
+def test_a_failing_chapter_in_run_all_writes_nothing(tmp_path):
+    book = tiny_book(tmp_path, failing="02_b")
+    work = tmp_path / "work"
+    work.mkdir()
+    result = run_in(book, "run", "all", "--data-dir", str(DATA), "-q", cwd=work)
+    assert result.returncode == 1
+    assert "02_b failed in cell" in result.stderr and "RuntimeError" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not [p for p in (work / "runs").iterdir()]  # no partial run, no staging folder
+
+
+def test_verdict_changes_against_the_books_data(data_copy):
+    from jjj_book import claims, data
+
+    path = data_copy / "observations.csv"
+    line_no, line = first_row(path, "gdp_real_growth,CN-HE,2019,annual,")
+    rows = [r for r in path.read_text(encoding="utf-8").splitlines() if r.startswith("gdp_real_growth,CN-HE,2019,annual,")
+            and ",communique," in r]
+    rewrite(path, rows[0], rows[0].replace(rows[0].split(",")[4], "1.0", 1))
+    params = cli.notebook_parameters(ROOT / "chapters" / "01_status.ipynb")
+    results = [r.to_dict() for r in claims.evaluate_chapter(data.load(data_copy), "01_status", params).values()]
+    changes = cli._verdict_changes("01_status", results, ROOT, {})
+    assert changes == ["status.hebei_fastest_2019: reproduced → differs (book data True, this run False)"]
+
+
+# --------------------------------------------------------------------------- a corpus of broken inputs
+
+def _break(data_dir, how):
+    obs = data_dir / "observations.csv"
+    text = obs.read_text(encoding="utf-8")
+    header, first, *rest = text.splitlines()
+    cells = first.split(",")
+
+    def with_value(v):
+        return "\n".join([header, ",".join(cells[:4] + [v] + cells[5:]), *rest]) + "\n"
+
+    if how == "missing column":
+        obs.write_text("\n".join(",".join(l.split(",")[:8]) for l in text.splitlines()) + "\n", encoding="utf-8")
+    elif how == "extra column":
+        obs.write_text("\n".join([header + ",extra", *[l + ",x" for l in [first, *rest]]]) + "\n", encoding="utf-8")
+    elif how in ("—", "…", "2021年", "40,269.6"):
+        obs.write_text(with_value(f'"{how}"'), encoding="utf-8")
+    elif how == "negative level":
+        obs.write_text(with_value("-1"), encoding="utf-8")
+    elif how == "unit off by 10,000":
+        obs.write_text("\n".join([header, ",".join(cells[:5] + ["万元"] + cells[6:]), *rest]) + "\n", encoding="utf-8")
+    elif how == "unknown region":
+        obs.write_text("\n".join([header, ",".join(cells[:1] + ["CN-ZZ"] + cells[2:]), *rest]) + "\n", encoding="utf-8")
+    elif how in ("year 2099", "year 1800"):
+        obs.write_text("\n".join([header, ",".join(cells[:2] + [how[-4:]] + cells[3:]), *rest]) + "\n", encoding="utf-8")
+    elif how == "duplicate row":
+        obs.write_text(text + first + "\n", encoding="utf-8")
+    elif how == "empty file":
+        obs.write_text("", encoding="utf-8")
+    elif how == "missing resource file":
+        (data_dir / "sources.csv").unlink()
+    elif how == "malformed datapackage.json":
+        (data_dir / "datapackage.json").write_text('{"resources": [', encoding="utf-8")
+    elif how == "mixed encodings":
+        obs.write_bytes(text.encode("utf-8") + "gdp,CN-BJ,2030,annual,1,100m_yuan,census4,nbs-db-census4-2021,北京\n".encode("gbk"))
+    return "observations.csv" if how not in ("missing resource file", "malformed datapackage.json") else (
+        "sources.csv" if how == "missing resource file" else "datapackage.json")
+
+
+BROKEN = ["missing column", "extra column", "—", "…", "2021年", "40,269.6", "negative level", "unit off by 10,000",
+          "unknown region", "year 2099", "year 1800", "duplicate row", "empty file", "missing resource file",
+          "malformed datapackage.json", "mixed encodings"]
+
+
+@pytest.mark.parametrize("how", BROKEN)
+def test_broken_data_stops_run_with_a_located_message(data_copy, tmp_path, capsys, how):
+    where = _break(data_copy, how)
+    before = tree_digest(data_copy)
+    # in-process (fast); an uncaught exception would fail the test, so no traceback can reach the user
+    status = cli.main(["run", "all", "--data-dir", str(data_copy), "--output", str(tmp_path / "out"), "-q"])
+    err = capsys.readouterr().err
+    assert status == 1, (how, err)
+    assert where in err and "expected" in err, err
+    assert not (tmp_path / "out").exists()
+    assert tree_digest(data_copy) == before  # the user's input is untouched
+
+
+def test_a_book_root_without_toc_is_refused_not_replaced(tmp_path, monkeypatch):
+    monkeypatch.setenv("JJJ_BOOK_ROOT", str(tmp_path))
+    with pytest.raises(cli.UsageError, match="no _toc.yml"):
+        cli.book_root()

@@ -72,3 +72,14 @@ def test_long_source_lines_wrap_to_the_figure_width(width):
     fig.canvas.draw()
     extent = fig.texts[0].get_window_extent()
     assert extent.x1 <= fig.bbox.x1 and extent.y0 >= 0  # the rendered line fits inside the figure
+
+
+def test_a_missing_bar_has_no_nan_label():
+    import pandas as pd
+
+    table = pd.DataFrame({"CN-BJ": [1.0, float("nan")], "CN-HE": [2.0, 3.0]}, index=["2020", "2021"])
+    fig, ax = plots.new_figure()
+    plots.bars_by_region(ax, table, {"CN-BJ": "北京", "CN-HE": "河北"})
+    labels = [t.get_text() for t in ax.texts]
+    assert "nan" not in labels and "3.0" in labels and "1.0" in labels
+    plots.plt.close(fig)

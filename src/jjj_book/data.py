@@ -17,10 +17,13 @@ import datetime as _dt
 import io
 import json
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
+from jjj_book import reads as _reads
 
 DESCRIPTOR = "datapackage.json"
 OBSERVATION_COLUMNS = [
@@ -66,7 +69,7 @@ class DataPackage:
     """A validated data directory, as tidy pandas frames."""
 
     root: Path
-    tables: dict[str, pd.DataFrame] = field(repr=False)
+    tables: Mapping[str, pd.DataFrame] = field(repr=False)
 
     @property
     def observations(self) -> pd.DataFrame:
@@ -109,7 +112,7 @@ class DataPackage:
     def series(self, indicator: str, vintage: str, period: str = "annual",
                regions: list[str] | None = None) -> pd.DataFrame:
         """Tidy rows of one indicator in one vintage (never a mix of vintages)."""
-        obs = self.observations
+        obs = self._observations_of(indicator)
         mask = (obs["indicator"] == indicator) & (obs["vintage"] == vintage) & (obs["period"] == period)
         if regions is not None:
             mask &= obs["region"].isin(regions)
@@ -126,7 +129,7 @@ class DataPackage:
         return table
 
     def vintages_of(self, indicator: str, period: str = "annual") -> list[str]:
-        obs = self.observations
+        obs = self._observations_of(indicator)
         rows = obs.loc[(obs["indicator"] == indicator) & (obs["period"] == period)]
         order = list(self.vintages["id"])
         return sorted(rows["vintage"].unique(), key=order.index)
@@ -152,11 +155,39 @@ class DataPackage:
             return "；".join(cited)
         return "；".join(cited[:limit - 1]) + f"等 {len(cited)} 种出版物（逐条见 data/sources.csv）"
 
+    def _observations_of(self, indicator: str) -> pd.DataFrame:
+        """All observations, for a caller that keeps only ``indicator``'s rows (noted as such, see
+        :mod:`jjj_book.reads`; reading ``observations`` any other way notes the whole table)."""
+        if isinstance(self.tables, _Tables):
+            return self.tables.rows_of(indicator)
+        return self.tables["observations"]
+
     def tidy_csv(self) -> str:
         """Every observation as CSV with the public column order."""
         buf = io.StringIO()
         self.observations[OBSERVATION_COLUMNS].to_csv(buf, index=False, lineterminator="\n")
         return buf.getvalue()
+
+
+class _Tables(Mapping):
+    """A package's frames by resource name; reading one notes the whole table (:mod:`jjj_book.reads`)."""
+
+    def __init__(self, root: Path, frames: dict[str, pd.DataFrame]):
+        self._root, self._frames = root, dict(frames)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        _reads.note("table", self._root, name)
+        return self._frames[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._frames)
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+    def rows_of(self, indicator: str) -> pd.DataFrame:
+        _reads.note("observations", self._root, indicator)
+        return self._frames["observations"]
 
 
 # --------------------------------------------------------------------------- reading
@@ -344,6 +375,7 @@ def _domain_problems(tables: dict, root: Path, res_by_name: dict) -> list[Proble
 
 
 def _load(root: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    _reads.note("package", root)  # the result depends on the descriptor and on every file it lists
     descriptor, problems = _read_descriptor(root)
     if descriptor is None:
         return {}, problems
@@ -386,4 +418,4 @@ def load(data_dir: str | Path) -> DataPackage:
     obs = clean["observations"]
     obs["year"] = obs["year"].astype(int)
     obs["value"] = obs["value"].astype(float)
-    return DataPackage(root=root, tables=clean)
+    return DataPackage(root=root, tables=_Tables(root, clean))

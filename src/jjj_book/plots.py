@@ -12,6 +12,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -26,8 +27,9 @@ REGION_COLORS = {
     "CN-TJ": "#0072B2",  # blue
     "CN-HE": "#009E73",  # bluish green
     "CN": "#6E6E6E",     # grey for the national benchmark
+    "JJJ": "#CC79A7",    # reddish purple for the three together
 }
-REGION_ORDER = ["CN-BJ", "CN-TJ", "CN-HE", "CN"]
+REGION_ORDER = ["CN-BJ", "CN-TJ", "CN-HE", "JJJ", "CN"]
 
 
 @lru_cache(maxsize=None)
@@ -105,7 +107,8 @@ def bars_by_region(ax, table, names: dict[str, str], width: float = 0.26, fmt: s
         offset = (k - (len(codes) - 1) / 2) * width
         xs = [p + offset for p in positions]
         bars = ax.bar(xs, table[code], width=width, color=REGION_COLORS[code], label=names[code])
-        ax.bar_label(bars, labels=[fmt.format(v) for v in table[code]], fontsize=8, padding=2)
+        # a missing value leaves a gap with no label (never a 'nan')
+        ax.bar_label(bars, labels=["" if pd.isna(v) else fmt.format(v) for v in table[code]], fontsize=8, padding=2)
     ax.set_xticks(list(positions), [str(i) for i in table.index])
 
 

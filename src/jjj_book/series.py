@@ -107,3 +107,10 @@ def per_1000(package: DataPackage, indicator: str, vintage: str, population_vint
     pop = regional_total(package, "population_yearend", population_vintage, regions=regions)
     both = pd.concat({"count": count, "pop": pop}, axis=1).dropna()
     return (both["count"] / both["pop"] * 1000.0).rename(f"{indicator}_per_1000")
+
+
+def missing_regions(package: DataPackage, indicator: str, vintage: str, year: int,
+                    regions: list[str] = PROVINCES, period: str = "annual") -> list[str]:
+    """Codes of the regions with no value of ``indicator`` in ``year`` (one vintage)."""
+    table = package.wide(indicator, vintage, period, regions)
+    return [r for r in regions if r not in table or year not in table.index or pd.isna(table.loc[year, r])]

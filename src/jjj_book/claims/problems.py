@@ -57,15 +57,16 @@ def _printed(pkg: DataPackage, indicator: str, region: str, year: int, vintage: 
 
 # --------------------------------------------------------------------------- between the three
 
-def _dispersion_not_narrowed(pkg: DataPackage, vintage: str, measure: str) -> Reproduction:
+def dispersion_not_narrowed(pkg: DataPackage, vintage: str, measure: str, end: int = REPORT_YEAR) -> Reproduction:
+    """True when the dispersion of GDP per capita in ``end`` is not below the strategy year's."""
     table = series.per_capita_gdp_dispersion(pkg, vintage)
-    missing = [y for y in (STRATEGY_YEAR, REPORT_YEAR) if y not in table.index]
+    missing = [y for y in (STRATEGY_YEAR, end) if y not in table.index]
     if missing:
         raise CannotCheck(f"{pkg.vintage_name(vintage)}缺少{'、'.join(map(str, missing))}年三地人均地区生产总值")
-    start, end = table.loc[STRATEGY_YEAR, measure], table.loc[REPORT_YEAR, measure]
+    first, last = table.loc[STRATEGY_YEAR, measure], table.loc[end, measure]
     fmt = "{:.3f}" if measure != "max_min" else "{:.2f}"
-    note = f"{MEASURES[measure]}：{STRATEGY_YEAR}年 {fmt.format(start)} → {REPORT_YEAR}年 {fmt.format(end)}"
-    return Reproduction(bool(end >= start), note)
+    note = f"{MEASURES[measure]}：{STRATEGY_YEAR}年 {fmt.format(first)} → {end}年 {fmt.format(last)}"
+    return Reproduction(bool(last >= first), note)
 
 
 for _measure, _label in MEASURES.items():
@@ -74,7 +75,7 @@ for _measure, _label in MEASURES.items():
         statement=f"三地之间的经济差距没有缩小：三地人均地区生产总值的{_label}，"
                   f"{REPORT_YEAR}年不低于{STRATEGY_YEAR}年（本书对报告判断的检验）。",
         reported=True, unit="是/否", vintage="census4", vintage_param="gdp_vintage",
-    )(lambda pkg, vintage, m=_measure: _dispersion_not_narrowed(pkg, vintage, m))
+    )(lambda pkg, vintage, m=_measure: dispersion_not_narrowed(pkg, vintage, m))
 
 
 # --------------------------------------------------------------------------- inside each
@@ -130,9 +131,7 @@ def shared_index_change_2021(pkg, release):
 def _health_per_1000(pkg: DataPackage, vintage: str) -> pd.Series:
     values = series.per_1000(pkg, "health_tech_personnel", vintage, "census7")
     if REPORT_YEAR not in values.index:
-        have = pkg.wide("health_tech_personnel", vintage, "annual", series.PROVINCES)
-        lacking = [NAMES[r] for r in series.PROVINCES
-                   if r not in have or REPORT_YEAR not in have.index or pd.isna(have.loc[REPORT_YEAR, r])]
+        lacking = [NAMES[r] for r in series.missing_regions(pkg, "health_tech_personnel", vintage, REPORT_YEAR)]
         raise CannotCheck(f"{REPORT_YEAR}年卫生技术人员缺少：{'、'.join(lacking)}（{pkg.vintage_name(vintage)}）")
     return values
 
@@ -160,12 +159,9 @@ def _pension_total(pkg: DataPackage, vintage: str) -> pd.Series:
     parts = [series.regional_total(pkg, ind, vintage) for ind in ("pension_employees", "pension_residents")]
     total = pd.concat(parts, axis=1).dropna().sum(axis=1)
     if REPORT_YEAR not in total.index:
-        lacking = []
-        for ind in ("pension_employees", "pension_residents"):
-            have = pkg.wide(ind, vintage, "annual", series.PROVINCES)
-            for r in series.PROVINCES:
-                if r not in have or REPORT_YEAR not in have.index or pd.isna(have.loc[REPORT_YEAR, r]):
-                    lacking.append(f"{NAMES[r]}{pkg.indicator_info(ind)['name_zh']}")
+        lacking = [f"{NAMES[r]}{pkg.indicator_info(ind)['name_zh']}"
+                   for ind in ("pension_employees", "pension_residents")
+                   for r in series.missing_regions(pkg, ind, vintage, REPORT_YEAR)]
         raise CannotCheck(f"{REPORT_YEAR}年缺少：{'、'.join(lacking)}（{pkg.vintage_name(vintage)}）")
     return total
 

@@ -30,13 +30,23 @@ def format_value(value, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
+PREMISE = "报告的前提（本书转述）："
+
+
+def _statement_line(statement: str) -> str:
+    """A premise the book tests is labelled as such; a statement of the report as the report's."""
+    if statement.startswith(PREMISE):
+        return f"**报告的前提**（本书转述）：{statement[len(PREMISE):]}"
+    return f"**报告的说法**（转述）：{statement}"
+
+
 def verdict_box(result: Result, vintage_name: str | None = None) -> str:
     zh, en, css = VERDICT_LABEL[result.verdict]
     unit = result.unit if result.unit not in ("是/否", "方向") else ""
     lines = [
         f":::{{admonition}} 核对：{zh}（{en}）",
         f":class: {css} verdict verdict-{result.verdict}",
-        f"**报告的说法**（转述）：{result.statement}",
+        _statement_line(result.statement),
         "",
         f"- 报告数值：{format_value(result.reported, unit)}",
         f"- 本书复算：{format_value(result.reproduced, unit)}",

@@ -84,25 +84,35 @@ for _year, _period, _reported, _label in [
     )(lambda pkg, vintage, y=_year, p=_period: _hebei_fastest(pkg, vintage, y, p))
 
 
-def _gap_direction(high: pd.Series, low: pd.Series, what: str) -> Reproduction:
-    for year in (STRATEGY_YEAR, REPORT_YEAR):
+def gap_direction(high: pd.Series, low: pd.Series, what: str,
+                  start: int = STRATEGY_YEAR, end: int = REPORT_YEAR) -> Reproduction:
+    """Direction of the gap high − low in units (yuan) between two years; the note gives the ratio too."""
+    for year in (start, end):
         if year not in high.index or year not in low.index or any(
                 math.isnan(v) for v in (high.get(year, math.nan), low.get(year, math.nan))):
             raise CannotCheck(f"{what}缺少{year}年数据")
     gap = metrics.absolute_gap(high, low)
     ratio = metrics.relative_gap(high, low)
-    delta = metrics.change(gap, STRATEGY_YEAR, REPORT_YEAR)
-    note = (f"{what}差距：{STRATEGY_YEAR}年 {gap[STRATEGY_YEAR]:,.0f} 元 → {REPORT_YEAR}年 "
-            f"{gap[REPORT_YEAR]:,.0f} 元；比值 {ratio[STRATEGY_YEAR]:.2f} → {ratio[REPORT_YEAR]:.2f}")
+    delta = metrics.change(gap, start, end)
+    note = (f"{what}差距：{start}年 {gap[start]:,.0f} 元 → {end}年 "
+            f"{gap[end]:,.0f} 元；比值 {ratio[start]:.2f} → {ratio[end]:.2f}")
     return Reproduction(metrics.direction(delta), note)
+
+
+def pcgdp_gap(pkg: DataPackage, vintage: str, other: str, end: int = REPORT_YEAR) -> Reproduction:
+    """Direction of the per-capita GDP gap between ``other`` and Hebei, strategy year → ``end``."""
+    pc = series.gdp_per_capita(pkg, vintage)
+    if other not in pc or "CN-HE" not in pc:
+        raise CannotCheck(f"人均地区生产总值无法计算（{pkg.vintage_name(vintage)}缺少地区生产总值或常住人口）")
+    return gap_direction(pc[other], pc["CN-HE"], f"{NAMES[other]}与河北人均地区生产总值", end=end)
+
+
+hebei_fastest = _hebei_fastest  # public name for re-evaluation in later years (chapter 08_since)
 
 
 for _other in ("CN-BJ", "CN-TJ"):
     def _pc_check(pkg, vintage, other=_other):
-        pc = series.gdp_per_capita(pkg, vintage)
-        if other not in pc or "CN-HE" not in pc:
-            raise CannotCheck(f"人均地区生产总值无法计算（{pkg.vintage_name(vintage)}缺少地区生产总值或常住人口）")
-        return _gap_direction(pc[other], pc["CN-HE"], f"{NAMES[other]}与河北人均地区生产总值")
+        return pcgdp_gap(pkg, vintage, other)
 
     register(
         id=f"status.pcgdp_gap_{_other[-2:].lower()}_he",
@@ -118,7 +128,7 @@ for _region in series.PROVINCES:
         rural = pkg.wide("rural_disposable_income", vintage, "annual", [region])
         if region not in urban or region not in rural:
             raise CannotCheck(f"{NAMES[region]}城镇或农村居民人均可支配收入不在数据包中（{pkg.vintage_name(vintage)}）")
-        return _gap_direction(urban[region], rural[region], f"{NAMES[region]}城乡居民人均可支配收入")
+        return gap_direction(urban[region], rural[region], f"{NAMES[region]}城乡居民人均可支配收入")
 
     register(
         id=f"status.urban_rural_gap_{_region[-2:].lower()}",
