@@ -37,6 +37,20 @@ def data_copy(tmp_path: Path) -> Path:
     return dest
 
 
+TEST_SOURCE = "hb-stats-75yr"  # any existing source id will do for rows a test adds
+
+
+def add_rows(data_dir: Path, *rows: str, source: str = TEST_SOURCE):
+    """Append observation rows ('indicator,region,year,value,unit,vintage') and load the package."""
+    from jjj_book import data
+
+    with (data_dir / "observations.csv").open("a", encoding="utf-8") as fh:
+        for row in rows:
+            ind, region, year, value, unit, vintage = row.split(",")
+            fh.write(f"{ind},{region},{year},annual,{value},{unit},{vintage},{source},test row\n")
+    return data.load(data_dir)
+
+
 def rewrite(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"fixture setup: {old!r} not in {path.name}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DATA
+from conftest import add_rows as _add_rows, DATA
 from jjj_book import data
 from jjj_book.claims import REGISTRY, evaluate_claim
 from jjj_book.claims import culture as cu
@@ -18,13 +18,6 @@ from jjj_book.cli import notebook_parameters
 SOURCE = "hb-stats-culture-2024"  # any existing source id will do for test rows
 
 
-def add_rows(data_dir, *rows: str) -> data.DataPackage:
-    """Append observation rows (indicator,region,year,value,unit,vintage) and load the package."""
-    with (data_dir / "observations.csv").open("a", encoding="utf-8") as fh:
-        for row in rows:
-            ind, region, year, value, unit, vintage = row.split(",")
-            fh.write(f"{ind},{region},{year},annual,{value},{unit},{vintage},{SOURCE},test row\n")
-    return data.load(data_dir)
 
 CLAIMS = ["culture.beijing_revenue_many_times_hebei", "culture.hebei_growth_above_national_latest",
           "culture.beijing_majority_of_three", "culture.museums_denser_in_beijing"]
@@ -33,6 +26,11 @@ CLAIMS = ["culture.beijing_revenue_many_times_hebei", "culture.hebei_growth_abov
 @pytest.fixture(scope="module")
 def pkg():
     return data.load(DATA)
+
+
+
+def add_rows(data_dir, *rows: str):
+    return _add_rows(data_dir, *rows, source=SOURCE)
 
 
 def check(package, claim_id, vintage=None):

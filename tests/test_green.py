@@ -10,11 +10,10 @@ import math
 import pandas as pd
 import pytest
 
-from conftest import DATA
+from conftest import add_rows, DATA
 from jjj_book import data
 from jjj_book.claims import REGISTRY, evaluate_claim, green
 
-SOURCE = "hb-stats-75yr"  # any existing source id will do for test rows
 IDS = ["green.pm25_hebei_above_beijing", "green.pm25_fell_all_three", "green.hebei_crude_steel_fell",
        "green.energy_intensity_fell_2021", "green.green_index_rose"]
 
@@ -24,13 +23,6 @@ def pkg():
     return data.load(DATA)
 
 
-def add_rows(data_dir, *rows: str, source: str = SOURCE) -> data.DataPackage:
-    """Append observation rows (indicator,region,year,value,unit,vintage) and load the package."""
-    with (data_dir / "observations.csv").open("a", encoding="utf-8") as fh:
-        for row in rows:
-            ind, region, year, value, unit, vintage = row.split(",")
-            fh.write(f"{ind},{region},{year},annual,{value},{unit},{vintage},{source},test row\n")
-    return data.load(data_dir)
 
 
 def drop_rows(data_dir, *prefixes: str) -> data.DataPackage:

@@ -12,7 +12,7 @@ from conftest import DATA
 from jjj_book import data
 from jjj_book.claims import REGISTRY, evaluate_claim
 from jjj_book.claims import innovation as inno
-from test_problems import add_rows
+from conftest import add_rows
 
 
 @pytest.fixture(scope="module")

@@ -13,21 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import DATA
+from conftest import add_rows, DATA
 from jjj_book import data, metrics, series
 from jjj_book.claims import REGISTRY, evaluate_claim
 
-SOURCE = "hb-stats-75yr"  # any existing source id will do for test rows
 
 
-def add_rows(data_dir, *rows: str) -> data.DataPackage:
-    """Append observation rows (indicator,region,year,value,unit,vintage) and load the package."""
-    path = data_dir / "observations.csv"
-    with path.open("a", encoding="utf-8") as fh:
-        for row in rows:
-            ind, region, year, value, unit, vintage = row.split(",")
-            fh.write(f"{ind},{region},{year},annual,{value},{unit},{vintage},{SOURCE},test row\n")
-    return data.load(data_dir)
 
 
 def check(pkg, claim_id, vintage=None):

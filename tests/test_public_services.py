@@ -10,12 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import DATA
+from conftest import add_rows, DATA
 from jjj_book import data, series
 from jjj_book.claims import REGISTRY, evaluate_claim
 from jjj_book.claims import public_services as ps
 
-SOURCE = "hb-stats-75yr"  # any existing source id will do for test rows
 
 
 @pytest.fixture(scope="module")
@@ -23,13 +22,6 @@ def pkg():
     return data.load(DATA)
 
 
-def add_rows(data_dir, *rows: str) -> data.DataPackage:
-    """Append observation rows (indicator,region,year,value,unit,vintage) and load the package."""
-    with (data_dir / "observations.csv").open("a", encoding="utf-8") as fh:
-        for row in rows:
-            ind, region, year, value, unit, vintage = row.split(",")
-            fh.write(f"{ind},{region},{year},annual,{value},{unit},{vintage},{SOURCE},test row\n")
-    return data.load(data_dir)
 
 
 def drop_rows(data_dir, prefix: str, vintage: str) -> None:
