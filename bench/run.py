@@ -416,8 +416,14 @@ def main() -> int:
                 fresh.build()
                 differ = [k for k, v in fresh.pages().items() if pages.get(k) != v]
                 checks.append("(d) incremental == clean build: " + ("yes, every page" if not differ
-                                                                    else f"FAILED for {differ}"))
-                shutil.rmtree(fresh.root)
+                                                                    else f"FAILED for {differ} (clean build kept "
+                                                                         f"in {fresh.root})"))
+                if not differ:
+                    shutil.rmtree(fresh.root)
+                else:
+                    args.keep = True
+        if change.shown_in and not any(c.startswith("(d) FAILED") for c in checks):
+            checks.append(f"(d) the page of {', '.join(sorted(change.shown_in))} shows the new value after each change: yes")
         record("d", values, executed=all_ran, expected=sorted(change.expected), row=change.key,
                shown_in=sorted(change.shown_in))
         change.restore()

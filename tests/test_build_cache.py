@@ -258,6 +258,18 @@ def test_outputs_are_merged_into_the_notebook_as_written():
     assert merged["metadata"]["language_info"] == {"name": "python"}
 
 
+def test_stdout_cut_into_pieces_is_kept_as_one_output():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print('a:'); print(); print('b')")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="河北："),
+                    nbformat.v4.new_output("stream", name="stdout", text="\n  {2019: 1}\n"),
+                    nbformat.v4.new_output("display_data", data={"text/plain": "x"}),
+                    nbformat.v4.new_output("stream", name="stdout", text="末\n")]
+    nb.cells = [cell]
+    execute.join_streams(nb)
+    assert [o.get("text") for o in nb.cells[0].outputs] == ["河北：\n  {2019: 1}\n", None, "末\n"]
+
+
 # --------------------------------------------------------------------------- the whole build
 
 def test_a_build_is_skipped_only_when_nothing_it_reads_or_writes_changed(book):
@@ -286,6 +298,9 @@ def test_no_stamp_when_an_input_changed_during_the_build(book):
 @pytest.mark.slow
 def test_kernels_report_their_reads_and_run_in_parallel(book):
     (book / "chapters" / "c_all.ipynb").unlink()
+    # as matplotlib does when it looks for backends: importlib.metadata lists every sys.path folder
+    write_notebook(book / "chapters" / "a_gdp.ipynb",
+                   CHAPTERS["a_gdp"] + '\nimport importlib.metadata\nimportlib.metadata.entry_points(group="x")')
     first = build(book, runner=None, workers=2)
     assert executed(first) == {"a_gdp", "b_growth"} and not first.failures, [o.error for o in first.failures]
     assert first.workers == 2 and "注释 1" in output(book, "b_growth")

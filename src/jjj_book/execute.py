@@ -22,6 +22,9 @@ whose code, helpers and data are unchanged would read the same things again. A c
 that fails keeps no result: it is executed (and fails) again on the next build. A
 result whose inputs changed while the chapter ran is used for this build but not kept.
 
+The whole build (``jjj-book build``) is skipped when nothing it reads or writes changed since
+the last successful one (:func:`up_to_date`, :func:`write_stamp`).
+
 Only the standard library is imported at module level: the kernel imports this module
 to track a chapter's reads.
 """
@@ -411,6 +414,7 @@ def _store(root: Path, notebook: Path, nb, tracked: dict, before: dict[str, str]
     rel = inputs.where(notebook)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+    join_streams(nb)
     content = nbformat.writes(nb).encode("utf-8")
     path = result_path(cache, rel)
     if not (path.is_file() and path.read_bytes() == content):
@@ -435,6 +439,26 @@ def _store(root: Path, notebook: Path, nb, tracked: dict, before: dict[str, str]
              "executed": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     _write_atomic(_entry_path(cache, rel), json.dumps(entry, ensure_ascii=False, indent=1).encode("utf-8"))
     return None, None
+
+
+def join_streams(nb) -> None:
+    """Join consecutive stdout (or stderr) outputs of a cell into one, text unchanged.
+
+    How a kernel's output is cut into messages depends on timing, and myst-nb's
+    ``nb_merge_streams`` joins the pieces lossily (it strips each piece's trailing
+    whitespace), so the same chapter could render differently from run to run.
+    """
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        joined = []
+        for out in cell.get("outputs", []):
+            if (out.get("output_type") == "stream" and joined and joined[-1].get("output_type") == "stream"
+                    and joined[-1].get("name") == out.get("name")):
+                joined[-1]["text"] = "".join(joined[-1]["text"]) + "".join(out["text"])
+            else:
+                joined.append(out)
+        cell["outputs"] = joined
 
 
 def _stat(path: str):
@@ -629,8 +653,10 @@ def _note_path(event: str, args: tuple, state: dict) -> None:
             return  # the data package notes these reads itself, table by table
         kind = "file"
     else:
-        if sys._getframe(2).f_code.co_filename.startswith("<frozen importlib"):
-            return  # the import system scanning sys.path; the modules it finds are noted when opened
+        if "importlib" in sys._getframe(2).f_code.co_filename:
+            # the import system and importlib.metadata scanning sys.path (modules are noted when
+            # opened; installed distributions are part of the environment fingerprint)
+            return
         kind = "dir"
     from jjj_book import reads
 
@@ -715,10 +741,16 @@ def up_to_date(root: Path) -> bool:
 
 
 def write_stamp(root: Path, inputs_before: dict[str, str]) -> bool:
-    """Record the state after a successful build, if no input changed while it ran."""
-    if build_inputs(root) != inputs_before:
+    """Record the state after a successful build, if no file of the book changed while it ran.
+
+    (Files that chapters read outside the book are listed from the results the build keeps,
+    so a build may add some: they are recorded as they are after the build.)
+    """
+    inputs = build_inputs(root)
+    book = {k: v for k, v in inputs.items() if not os.path.isabs(k)}
+    if book != {k: v for k, v in inputs_before.items() if not os.path.isabs(k)}:
         return False
     outputs = build_outputs(root)
     _write_atomic(root / "_build" / STAMP,
-                  json.dumps({"scheme": SCHEME, "inputs": inputs_before, "outputs": outputs}).encode("utf-8"))
+                  json.dumps({"scheme": SCHEME, "inputs": inputs, "outputs": outputs}).encode("utf-8"))
     return True
