@@ -1,17 +1,24 @@
 #!/usr/bin/env python3
 """Set up and run jjj-book on a fresh machine that has only Python 3.11+.
 
-    python3 dev.py build    # create .venv on first use, then build the HTML book
+    python3 dev.py build    # create .venv on first use, then build the HTML book into _build/html/
     python3 dev.py test     # create .venv on first use, then run the whole test suite
 
+    python3 dev.py build --verbose   # also show pip's and Sphinx's full output
+    python3 dev.py build --all       # execute every chapter and re-read every page
+    python3 dev.py build --pdf       # also print the book as PDF (_build/pdf/; needs Debian's chromium)
+    python3 dev.py test tests/test_data.py -q   # arguments go to pytest
+
 The virtual environment is (re)installed from pyproject.toml with the exact
-versions in requirements.lock whenever either file changes.
+versions in requirements.lock whenever either file changes. pip's messages are
+shown only if the installation fails (or with --verbose).
 """
 
 import hashlib
 import os
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -29,17 +36,29 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def ensure_venv() -> None:
+def ensure_venv(verbose: bool = False) -> None:
     if STAMP.exists() and STAMP.read_text() == fingerprint():
         return
     if sys.version_info < (3, 11):
         sys.exit(f"jjj-book needs Python 3.11 or newer; this is {sys.version.split()[0]}")
-    print(f"Setting up {VENV.name} (first run or dependencies changed)…", flush=True)
+    print(f"Setting up {VENV.name} (first run, or pyproject.toml / requirements.lock changed); "
+          "this takes one to three minutes…", flush=True)
+    started = time.perf_counter()
     if not (BIN / "python").exists():
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     pip = [str(BIN / "python"), "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.check_call(pip + ["install", "-c", str(ROOT / "requirements.lock"), "-e", f"{ROOT}[dev]"])
+    command = pip + ["install", "-c", str(ROOT / "requirements.lock"), "-e", f"{ROOT}[dev]"]
+    if verbose:
+        subprocess.check_call(command)
+    else:
+        # pip's chatter (e.g. a warning per configured package index it cannot use) only on failure
+        done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if done.returncode != 0:
+            sys.stdout.write(done.stdout)
+            sys.exit(f"error: installing jjj-book into {VENV} failed (pip's messages above); "
+                     f"command: {' '.join(command)}")
     STAMP.write_text(fingerprint())
+    print(f"Set up {VENV.name} in {time.perf_counter() - started:.0f} s.", flush=True)
 
 
 def main() -> int:
@@ -47,12 +66,12 @@ def main() -> int:
         print(__doc__.strip())
         return 2
     command, rest = sys.argv[1], sys.argv[2:]
-    ensure_venv()
+    ensure_venv(verbose=command == "build" and ("--verbose" in rest or "-v" in rest))
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     if command == "setup":
         return 0
     if command == "build":
-        return subprocess.call([str(BIN / "jjj-book"), "build", *rest], cwd=ROOT, env=env)
+        return subprocess.call([str(BIN / "jjj-book"), "build", str(ROOT), *rest], cwd=ROOT, env=env)
     return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT, env=env)
 
 

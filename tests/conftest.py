@@ -1,5 +1,12 @@
-"""Shared fixtures: the repository root, the real data package, scratch copies to break, and the
-book built once per test run (shared by test_book.py and the browser layer in tests/e2e/)."""
+"""Shared fixtures and helpers, one copy each (import the helpers with ``from conftest import …``):
+
+- the data: ``pkg`` (the real package, loaded once per run, read only), ``data_copy`` (a writable copy),
+  ``check`` (the located problems `jjj-book check` reports), ``claim_result`` (one claim evaluated);
+- row edits on a data copy: ``add_rows``, ``row``, ``set_cell``, ``set_value``, ``drop_rows``, ``rewrite``;
+- books: ``notebook``/``md``/``params``/``write_notebook`` (a notebook from cells) and ``tiny_book``
+  (a small book in a temp dir); ``built_book``/``book_html``, the real book built once per test run
+  (shared by test_book.py and the browser layer in tests/e2e/).
+"""
 
 from __future__ import annotations
 
@@ -12,9 +19,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,12 +38,51 @@ COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "_staging", "__p
 HTML_CACHE = Path(tempfile.gettempdir()) / f"jjj-book-test-html-{getpass.getuser()}"
 
 
+def pytest_collection_modifyitems(config, items):
+    """nbval's cells of the chapters (chapters/*.ipynb, collected because testpaths names chapters/) start a
+    kernel and execute a whole chapter: they are ``slow``, outside the fast lane. What the chapters compute
+    is tested as modules in the fast lane (tests/test_chapter_*.py); nbval pins the printed key figures."""
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)
+
+
+# --------------------------------------------------------------------------- the data package
+
+@pytest.fixture(scope="session")
+def pkg():
+    """The real data package, loaded once per test run. Read only: a test that changes data uses
+    ``data_copy`` and loads that."""
+    from jjj_book import data
+
+    return data.load(DATA)
+
+
+def copy_data(dest: Path) -> Path:
+    """A copy of data/ in ``dest`` (without the helpers' staging folder)."""
+    shutil.copytree(DATA, dest, ignore=shutil.ignore_patterns("_staging"), dirs_exist_ok=True)
+    return dest
+
+
 @pytest.fixture()
 def data_copy(tmp_path: Path) -> Path:
     """A writable copy of data/ (without the helpers' staging folder)."""
-    dest = tmp_path / "data"
-    shutil.copytree(DATA, dest, ignore=shutil.ignore_patterns("_staging"))
-    return dest
+    return copy_data(tmp_path / "data")
+
+
+def check(data_dir) -> list[str]:
+    """What `jjj-book check` reports for a data folder: each problem located as
+    "file, line N, column 'c': expected …; found …" (data.validate, the check command's engine); [] when valid."""
+    from jjj_book import data
+
+    return [str(p) for p in data.validate(data_dir)]
+
+
+def claim_result(package, claim_id: str, vintage=None):
+    """One registered claim evaluated on a package (under a vintage, or the claim's default)."""
+    from jjj_book.claims import REGISTRY, evaluate_claim
+
+    return evaluate_claim(REGISTRY[claim_id], package, vintage)
 
 
 TEST_SOURCE = "hb-stats-75yr"  # any existing source id will do for rows a test adds
@@ -65,18 +113,104 @@ def first_row(path: Path, startswith: str) -> tuple[int, str]:
     raise AssertionError(f"no line starting with {startswith!r} in {path}")
 
 
-def set_cell(path: Path, prefix: str, column: str, value: str) -> int:
-    """Set one cell of the first row starting with ``prefix``; return that row's line number."""
+def _in_vintage(line: str, header: list[str], vintage: str | None) -> bool:
+    return vintage is None or line.split(",")[header.index("vintage")] == vintage
+
+
+def row(path: Path, prefix: str, vintage: str | None = None) -> str:
+    """The first line starting with ``prefix`` (and, given a vintage, in that vintage)."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    header = lines[0].split(",")
+    header = lines[0].lstrip("\ufeff").split(",")
+    for line in lines[1:]:
+        if line.startswith(prefix) and _in_vintage(line, header, vintage):
+            return line
+    raise AssertionError(f"fixture setup: no row {prefix!r} in vintage {vintage} in {path.name}")
+
+
+def set_cell(path: Path, prefix: str, column: str, value: str, vintage: str | None = None) -> int:
+    """Set one cell of the first row starting with ``prefix`` (in ``vintage``, if given); return that row's
+    line number."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].lstrip("\ufeff").split(",")
     for number, line in enumerate(lines, start=1):
-        if line.startswith(prefix):
+        if number > 1 and line.startswith(prefix) and _in_vintage(line, header, vintage):
             cells = line.split(",")  # the rows edited here have no quoted commas
             cells[header.index(column)] = value
             lines[number - 1] = ",".join(cells)
             path.write_text("\n".join(lines) + "\n", encoding="utf-8")
             return number
     raise AssertionError(f"no line starting with {prefix!r} in {path}")
+
+
+def set_value(data_dir: Path, prefix: str, vintage: str, value) -> int:
+    """Set the value of the one observation row starting with ``prefix`` in ``vintage``; return its line
+    number. Two such rows are ambiguous: the test setup fails rather than guess."""
+    path = data_dir / "observations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].lstrip("\ufeff").split(",")
+    hits = [n for n, l in enumerate(lines[1:], start=2) if l.startswith(prefix) and _in_vintage(l, header, vintage)]
+    assert len(hits) == 1, f"fixture setup: {len(hits)} rows {prefix!r} in {vintage}"
+    return set_cell(path, prefix, "value", str(value), vintage)
+
+
+def drop_rows(data_dir: Path, *prefixes: str, vintage: str | None = None) -> None:
+    """Remove the observation rows starting with any of the prefixes (in ``vintage``, if given)."""
+    path = data_dir / "observations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].lstrip("\ufeff").split(",")
+    kept = lines[:1] + [l for l in lines[1:] if not (any(l.startswith(p) for p in prefixes)
+                                                    and _in_vintage(l, header, vintage))]
+    assert len(kept) < len(lines), f"fixture setup: no row starts with {prefixes} in vintage {vintage}"
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- notebooks and tiny books
+
+KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
+md = nbformat.v4.new_markdown_cell
+
+
+def params(source: str) -> nbformat.NotebookNode:
+    """A code cell tagged ``parameters`` (papermill's and `jjj-book run`'s)."""
+    return nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]})
+
+
+def notebook(*cells) -> nbformat.NotebookNode:
+    """A Python 3 notebook of ``cells``: a string is a code cell; cells from ``md``, ``params`` or nbformat
+    are taken as they are."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
+    nb.cells = [nbformat.v4.new_code_cell(c) if isinstance(c, str) else c for c in cells]
+    return nb
+
+
+def write_notebook(path: Path, *cells) -> Path:
+    nbformat.write(notebook(*cells), path)
+    return path
+
+
+def tiny_book(dest: Path, chapters: Mapping[str, str | Sequence | nbformat.NotebookNode], *, config: bool = False,
+              data: bool = False, intro: str = "# 导读\n") -> Path:
+    """A small book in ``dest``: ``chapters/intro.md`` and one notebook per entry of ``chapters`` (stem →
+    a code source, a list of cells as ``notebook`` takes them, or a notebook), listed in that order in
+    ``_toc.yml``. ``config``: with the real _config.yml, jieba dictionary and _static/ (to build it with
+    `jjj-book build`); ``data``: with a copy of data/ in ``dest/data``."""
+    (dest / "chapters").mkdir(parents=True, exist_ok=True)
+    if config:
+        for name in ("_config.yml", "jieba_userdict.txt"):
+            shutil.copy(ROOT / name, dest / name)
+        shutil.copytree(ROOT / "_static", dest / "_static", dirs_exist_ok=True)  # CSS, favicon
+    if data:
+        copy_data(dest / "data")
+    (dest / "_toc.yml").write_text("format: jb-book\nroot: chapters/intro\nchapters:\n"
+                                   + "".join(f"  - file: chapters/{stem}\n" for stem in chapters), encoding="utf-8")
+    (dest / "chapters" / "intro.md").write_text(intro, encoding="utf-8")
+    for stem, content in chapters.items():
+        if isinstance(content, str):
+            content = [content]
+        nb = content if isinstance(content, nbformat.NotebookNode) else notebook(*content)
+        nbformat.write(nb, dest / "chapters" / f"{stem}.ipynb")
+    return dest
 
 
 # --------------------------------------------------------------------------- the book, built once per run

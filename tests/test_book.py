@@ -2,20 +2,23 @@
 
 Slow by nature (it executes the chapters); everything else about the build is
 checked on that one build (the session fixture ``built_book`` in conftest.py,
-shared with the browser tests in tests/e2e/), plus two tiny books that must fail.
+shared with the browser tests in tests/e2e/), plus tiny books: two that must fail, and one
+whose build output must stay short (what a newcomer sees).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, VENV_BIN, md, tiny_book
 from conftest import build_book as build
 
 pytestmark = pytest.mark.slow
@@ -86,8 +89,8 @@ def test_charts_are_images_with_alt_text(book):
 def test_chapter_shows_verdicts_key_findings_and_folded_exercises(book):
     page = (book / "_build" / "html" / "chapters" / "01_status.html").read_text(encoding="utf-8")
     assert "要点 / Key findings" in page and "Key findings" in page
-    assert page.count("verdict-") >= 12
-    assert "核对：已复现" in page and "核对：与报告不符" in page
+    assert len(re.findall(r'id="claim-status-', page)) == 12        # one line per claim, ids only in anchors
+    assert "复算相符" in page and "与报告不符" in page and "无法核对" in page
     assert page.count("练习") >= 3 and "tag_hide-cell" in page
     assert "tag_hide-input" in page  # plumbing code folded, not deleted
 
@@ -95,7 +98,7 @@ def test_chapter_shows_verdicts_key_findings_and_folded_exercises(book):
 def test_rebuild_without_changes_executes_nothing(book):
     result = build(book)
     assert result.returncode == 0
-    assert "Executing notebook" not in result.stdout
+    assert "Executing" not in result.stdout
     assert "0 added, 0 changed, 0 removed" in result.stdout
 
 
@@ -110,30 +113,86 @@ def test_a_data_change_re_executes_the_chapter_and_updates_the_page(book):
     obs.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = build(book)
     assert result.returncode == 0, result.stdout[-2000:]
-    assert "Executing notebook" in result.stdout
+    assert re.search(r"^  \[[#-]+\] +\d+/\d+  01_status +\d+\.\d s$", result.stdout, re.M), result.stdout
     page = (book / "_build" / "html" / "chapters" / "01_status.html").read_text(encoding="utf-8")
-    assert "2011 年 4.67 万亿元" in old_total_page
-    assert "2011 年 5.67 万亿元" in page
+    words = lambda html: re.sub(r"<[^>]+>", "", html)  # noqa: E731  (glued values sit in their own spans)
+    assert "2011年4.67万亿元" in words(old_total_page)
+    assert "2011年5.67万亿元" in words(page)
 
 
-def _tiny_book(tmp_path: Path, code: str) -> Path:
-    book = tmp_path / "tiny"
-    (book / "chapters").mkdir(parents=True)
-    for name in ("_config.yml", "jieba_userdict.txt"):
-        shutil.copy(ROOT / name, book / name)
-    (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/intro\nchapters:\n  - file: chapters/01_x\n", encoding="utf-8")
-    (book / "chapters" / "intro.md").write_text("# 导读\n", encoding="utf-8")
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# 试验"), nbformat.v4.new_code_cell(code)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, book / "chapters" / "01_x.ipynb")
-    return book
+# What a build must not show by default: (label, pattern).
+NOISE = [("kernel notice", r"running over TCP without encryption|\[IPKernelApp\]"),
+         ("ERROR line", r"\bERROR\b"),
+         ("configuration dump", r"MdParserConfig\(|NbParserConfig\("),
+         ("jieba chatter", r"Prefix dict|Loading model|Building prefix dict"),
+         ("pip index warning", r"WARNING: Location '.*' is ignored"),
+         ("traceback", r"Traceback \(most recent call last\)")]
+
+
+def _noise(output: str) -> list[str]:
+    return [f"{label}: {m.group(0)}" for label, pattern in NOISE for m in [re.search(pattern, output)] if m]
+
+
+def test_a_default_build_shows_progress_and_where_the_book_is_and_no_noise(tmp_path):
+    book = tiny_book(tmp_path / "tiny", {"01_x": [md("# 试验"), 'print("一")'],
+                                         "02_x": [md("# 试验"), "import matplotlib.pyplot as plt\nplt.plot([1, 2]); plt.show()"]},
+                     config=True)
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    # `jjj-book build PATH` from another folder, as sphinx-build does (no JJJ_BOOK_ROOT)
+    env = {k: v for k, v in os.environ.items() if k != "JJJ_BOOK_ROOT"}
+    result = subprocess.run([str(VENV_BIN / "jjj-book"), "build", str(book)], capture_output=True, text=True,
+                            cwd=work, env=env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert _noise(output) == [], output
+    for stem in ("01_x", "02_x"):  # one progress line per chapter, with its time
+        assert re.search(rf"^  \[[#-]+\] [12]/2  {stem} +\d+\.\d s$", result.stdout, re.M), result.stdout
+    assert f"The book is in {book / '_build' / 'html'}/" in result.stdout
+    assert "python3 -m http.server -d" in result.stdout and "--bind 127.0.0.1" in result.stdout
+    assert (book / "_build" / "html" / "chapters" / "02_x.html").is_file()
+    assert len(output.splitlines()) <= 12, output
+    # --verbose shows what the default keeps back (so the checks above can fail)
+    verbose = subprocess.run([str(VENV_BIN / "jjj-book"), "build", "--all", "--verbose"], capture_output=True,
+                             text=True, cwd=book, env=env)
+    assert verbose.returncode == 0, verbose.stdout[-2000:] + verbose.stderr[-2000:]
+    found = {n.split(":")[0] for n in _noise(verbose.stdout + verbose.stderr)}
+    assert {"kernel notice", "configuration dump"} <= found
+
+
+def test_build_outside_a_book_says_where_to_run_it(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "JJJ_BOOK_ROOT"}
+    result = subprocess.run([str(VENV_BIN / "jjj-book"), "build"], capture_output=True, text=True,
+                            cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    assert f"{tmp_path} is not a book (no _toc.yml there)" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("pip_status", [0, 1])
+def test_dev_py_keeps_pip_chatter_back_unless_pip_fails(tmp_path, pip_status):
+    """dev.py's set-up on a fresh clone: pip's index warnings are shown only when pip fails."""
+    for name in ("dev.py", "pyproject.toml", "requirements.lock"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    fake = tmp_path / ".venv" / "bin" / "python"  # stands in for the venv's pip
+    fake.parent.mkdir(parents=True)
+    fake.write_text("#!/bin/sh\necho \"WARNING: Location 'file:///opt/pypi/simple/x/' is ignored: it is neither "
+                    f"a file nor a directory.\" >&2\nexit {pip_status}\n", encoding="utf-8")
+    fake.chmod(0o755)
+    result = subprocess.run([sys.executable, str(tmp_path / "dev.py"), "setup"], capture_output=True, text=True)
+    output = result.stdout + result.stderr
+    assert "Setting up .venv" in output
+    if pip_status == 0:
+        assert result.returncode == 0 and "Location" not in output, output
+        assert "Set up .venv in" in output
+    else:
+        assert result.returncode != 0 and "WARNING: Location 'file:///opt/pypi/simple/x/' is ignored" in output
+        assert "installing jjj-book into" in output
 
 
 @pytest.mark.parametrize("code", ['raise RuntimeError("chapter broke")',
                                   'import warnings\nwarnings.warn("a chapter warning")'])
 def test_a_notebook_error_or_warning_fails_the_build_every_time(tmp_path, code):
-    book = _tiny_book(tmp_path, code)
+    book = tiny_book(tmp_path / "tiny", {"01_x": [md("# 试验"), code]}, config=True)
     for attempt in (1, 2):  # a second build must not pass by skipping the failed page
         result = build(book)
         output = result.stdout + result.stderr

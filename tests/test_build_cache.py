@@ -1,4 +1,4 @@
-"""The book build's execution cache (jjj_book.execute): a chapter is executed again exactly
+"""The book build's execution cache (jjj_book.build): a chapter is executed again exactly
 when something it used changed, and a stale result is never served.
 
 Most tests run the chapters in this process (the same read tracking the kernels use, no
@@ -18,8 +18,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import DATA, set_cell
-from jjj_book import data, execute, reads
+from conftest import md, set_cell, tiny_book, write_notebook
+from jjj_book import data
+from jjj_book.build import cache, execute, fingerprints, reads, stamp, tracking
 
 CHAPTERS = {
     # reads the observations of one indicator, and two lookups
@@ -37,29 +38,22 @@ CHAPTERS = {
 GDP_ROW, GROWTH_ROW = "gdp,CN-BJ,", "gdp_real_growth,CN-BJ,"
 
 
-def write_notebook(path: Path, code: str, prose: str = "# 章") -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_markdown_cell(prose), nbformat.v4.new_code_cell("from jjj_book import data"),
-                nbformat.v4.new_code_cell(code)]
-    nbformat.write(nb, path)
+def chapter(code: str, prose: str = "# 章") -> list:
+    """The cells of a chapter: a title, the import, the code."""
+    return [md(prose), "from jjj_book import data", code]
 
 
 @pytest.fixture()
 def book(tmp_path: Path) -> Path:
-    root = tmp_path / "book"
-    shutil.copytree(DATA, root / "data", ignore=shutil.ignore_patterns("_staging"))
-    (root / "chapters").mkdir()
+    root = tiny_book(tmp_path / "book", {name: chapter(code) for name, code in CHAPTERS.items()}, data=True)
     (root / "notes.txt").write_text("注释 1\n", encoding="utf-8")
-    for name, code in CHAPTERS.items():
-        write_notebook(root / "chapters" / f"{name}.ipynb", code)
     return root
 
 
 async def in_process(notebook: Path, inputs, settings, report: Path):
     """Run a notebook's code cells here, with the kernels' read tracking; stdout becomes the output."""
     nb = nbformat.read(notebook, as_version=4)
-    execute.kernel_begin(str(inputs.root), [str(execute.PACKAGE_DIR)], str(report))
+    tracking.kernel_begin(str(inputs.root), [str(fingerprints.PACKAGE_DIR)], str(report))
     namespace: dict = {}
     cwd = os.getcwd()
     os.chdir(notebook.parent)
@@ -76,14 +70,14 @@ async def in_process(notebook: Path, inputs, settings, report: Path):
             cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=out.getvalue())]
     finally:
         os.chdir(cwd)
-        execute.kernel_end()
+        tracking.kernel_end()
     return nb, json.loads(report.read_text(encoding="utf-8"))
 
 
 def build(root: Path, runner=in_process, **settings) -> execute.Report:
     notebooks = sorted((root / "chapters").glob("*.ipynb"))
-    return execute.execute_stale(root, notebooks, root / "_build" / execute.CACHE_DIR,
-                                 execute.Settings(**settings), log=lambda _msg: None, runner=runner)
+    return execute.execute_stale(root, notebooks, root / "_build" / fingerprints.CACHE_DIR,
+                                 fingerprints.Settings(**settings), log=lambda _msg: None, runner=runner)
 
 
 def executed(report: execute.Report) -> set[str]:
@@ -91,7 +85,7 @@ def executed(report: execute.Report) -> set[str]:
 
 
 def output(root: Path, name: str) -> str:
-    nb = json.loads(execute.result_path(root / "_build" / execute.CACHE_DIR, f"chapters/{name}.ipynb").read_text())
+    nb = json.loads(cache.result_path(root / "_build" / fingerprints.CACHE_DIR, f"chapters/{name}.ipynb").read_text())
     texts = [o.get("text", "") for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
     return "".join("".join(t) if isinstance(t, list) else t for t in texts)
 
@@ -133,7 +127,7 @@ def test_an_indicator_fingerprint_changes_with_its_rows_only(data_copy):
             ("table", "data", "observations"), ("table", "data", "regions"), ("package", "data", "")]
 
     def values():
-        inputs = execute.Inputs(data_copy.parent)
+        inputs = fingerprints.Inputs(data_copy.parent)
         return {key: inputs.value(*key) for key in keys}
 
     before = values()
@@ -145,11 +139,11 @@ def test_an_indicator_fingerprint_changes_with_its_rows_only(data_copy):
 
 
 def test_an_invalid_package_has_another_fingerprint_after_every_change(data_copy):
-    valid = execute.Inputs(data_copy.parent).value("package", "data")
+    valid = fingerprints.Inputs(data_copy.parent).value("package", "data")
     set_cell(data_copy / "observations.csv", GROWTH_ROW, "unit", "10k_yuan")
-    invalid = execute.Inputs(data_copy.parent).value("package", "data")
+    invalid = fingerprints.Inputs(data_copy.parent).value("package", "data")
     set_cell(data_copy / "observations.csv", GDP_ROW, "unit", "10k_yuan")
-    assert len({valid, invalid, execute.Inputs(data_copy.parent).value("package", "data")}) == 3
+    assert len({valid, invalid, fingerprints.Inputs(data_copy.parent).value("package", "data")}) == 3
 
 
 # --------------------------------------------------------------------------- what is executed
@@ -177,18 +171,18 @@ def test_a_change_re_executes_exactly_the_chapters_that_read_it(book, change, ex
 
 def test_prose_edits_keep_the_result_and_code_edits_do_not(book):
     build(book)
-    write_notebook(book / "chapters" / "a_gdp.ipynb", CHAPTERS["a_gdp"], prose="# 新的标题")
+    write_notebook(book / "chapters" / "a_gdp.ipynb", *chapter(CHAPTERS["a_gdp"], prose="# 新的标题"))
     assert executed(build(book)) == set()
-    write_notebook(book / "chapters" / "a_gdp.ipynb", CHAPTERS["a_gdp"] + "\nprint('more')")
+    write_notebook(book / "chapters" / "a_gdp.ipynb", *chapter(CHAPTERS["a_gdp"] + "\nprint('more')"))
     assert executed(build(book)) == {"a_gdp"}
 
 
 def test_a_helper_environment_or_settings_change_re_executes_everything(book, monkeypatch):
     build(book)
     assert executed(build(book, timeout=301)) == set(CHAPTERS)
-    monkeypatch.setattr(execute, "tree_fingerprint", lambda folder: "edited helpers")
+    monkeypatch.setattr(fingerprints, "tree_fingerprint", lambda folder: "edited helpers")
     assert executed(build(book, timeout=301)) == set(CHAPTERS)
-    monkeypatch.setattr(execute, "environment_fingerprint", lambda: "another pandas")
+    monkeypatch.setattr(fingerprints, "environment_fingerprint", lambda: "another pandas")
     assert executed(build(book, timeout=301)) == set(CHAPTERS)
 
 
@@ -202,12 +196,12 @@ def test_invalid_data_fails_every_chapter_that_loads_it(book):
 
 def test_a_failing_chapter_keeps_nothing_and_fails_again(book):
     build(book)
-    write_notebook(book / "chapters" / "a_gdp.ipynb", 'raise RuntimeError("chapter broke")')
+    write_notebook(book / "chapters" / "a_gdp.ipynb", *chapter('raise RuntimeError("chapter broke")'))
     for _attempt in (1, 2):
         report = build(book)
         assert executed(report) == {"a_gdp"}
         assert "cell 3 failed" in report.failures[0].error and "chapter broke" in report.failures[0].error
-        assert not execute.result_path(book / "_build" / execute.CACHE_DIR, "chapters/a_gdp.ipynb").exists()
+        assert not cache.result_path(book / "_build" / fingerprints.CACHE_DIR, "chapters/a_gdp.ipynb").exists()
 
 
 def test_a_result_whose_data_changed_while_it_ran_is_not_kept(book):
@@ -251,7 +245,7 @@ def test_outputs_are_merged_into_the_notebook_as_written():
                      {"cell_type": "code", "source": "print(1)", "metadata": {},
                       "outputs": [{"output_type": "stream", "name": "stdout", "text": "1\n"}], "execution_count": 1}],
            "metadata": {"language_info": {"name": "python"}}}
-    merged = json.loads(execute.merged_source(json.dumps(source), ran))
+    merged = json.loads(cache.merged_source(json.dumps(source), ran))
     assert merged["cells"][0]["source"] == "新的文字"
     assert merged["cells"][1]["metadata"]["tags"] == ["hide-input"]
     assert merged["cells"][1]["outputs"][0]["text"] == "1\n"
@@ -266,7 +260,7 @@ def test_stdout_cut_into_pieces_is_kept_as_one_output():
                     nbformat.v4.new_output("display_data", data={"text/plain": "x"}),
                     nbformat.v4.new_output("stream", name="stdout", text="末\n")]
     nb.cells = [cell]
-    execute.join_streams(nb)
+    cache.join_streams(nb)
     assert [o.get("text") for o in nb.cells[0].outputs] == ["河北：\n  {2019: 1}\n", None, "末\n"]
 
 
@@ -276,21 +270,21 @@ def test_a_build_is_skipped_only_when_nothing_it_reads_or_writes_changed(book):
     (book / "_build" / "html").mkdir(parents=True)
     page = book / "_build" / "html" / "index.html"
     page.write_text("<html></html>", encoding="utf-8")
-    assert not execute.up_to_date(book)  # never built
-    inputs = execute.build_inputs(book)
-    assert execute.write_stamp(book, inputs) and execute.up_to_date(book)
+    assert not stamp.up_to_date(book)  # never built
+    inputs = stamp.build_inputs(book)
+    assert stamp.write_stamp(book, inputs) and stamp.up_to_date(book)
     bump(book / "data" / "observations.csv", GDP_ROW)  # an input
-    assert not execute.up_to_date(book)
-    assert execute.write_stamp(book, execute.build_inputs(book)) and execute.up_to_date(book)
+    assert not stamp.up_to_date(book)
+    assert stamp.write_stamp(book, stamp.build_inputs(book)) and stamp.up_to_date(book)
     page.write_text("<html>edited</html>", encoding="utf-8")  # an output
-    assert not execute.up_to_date(book)
+    assert not stamp.up_to_date(book)
 
 
 def test_no_stamp_when_an_input_changed_during_the_build(book):
-    inputs = execute.build_inputs(book)
+    inputs = stamp.build_inputs(book)
     (book / "notes.txt").write_text("注释 2\n", encoding="utf-8")
-    assert not execute.write_stamp(book, inputs)
-    assert not execute.up_to_date(book)
+    assert not stamp.write_stamp(book, inputs)
+    assert not stamp.up_to_date(book)
 
 
 # --------------------------------------------------------------------------- with real kernels
@@ -300,13 +294,13 @@ def test_kernels_report_their_reads_and_run_in_parallel(book):
     (book / "chapters" / "c_all.ipynb").unlink()
     # as matplotlib does when it looks for backends: importlib.metadata lists every sys.path folder
     write_notebook(book / "chapters" / "a_gdp.ipynb",
-                   CHAPTERS["a_gdp"] + '\nimport importlib.metadata\nimportlib.metadata.entry_points(group="x")')
+                   *chapter(CHAPTERS["a_gdp"] + '\nimport importlib.metadata\nimportlib.metadata.entry_points(group="x")'))
     first = build(book, runner=None, workers=2)
     assert executed(first) == {"a_gdp", "b_growth"} and not first.failures, [o.error for o in first.failures]
     assert first.workers == 2 and "注释 1" in output(book, "b_growth")
     noted = {}
     for name in ("a_gdp", "b_growth"):
-        entry = json.loads((book / "_build" / execute.CACHE_DIR / f"chapters--{name}.json").read_text())
+        entry = json.loads((book / "_build" / fingerprints.CACHE_DIR / f"chapters--{name}.json").read_text())
         noted[name] = {tuple(r[:3]) for r in entry["reads"]}
     assert ("observations", "data", "gdp") in noted["a_gdp"] and ("table", "data", "regions") in noted["a_gdp"]
     assert ("observations", "data", "gdp_real_growth") in noted["b_growth"] and ("file", "notes.txt", "") in noted["b_growth"]

@@ -7,14 +7,10 @@ import json
 import pytest
 
 from jjj_book import data
-from conftest import DATA, first_row, rewrite, set_cell
+from conftest import DATA, check, first_row, rewrite, set_cell
 
 
 GDP_BJ_2011 = "gdp,CN-BJ,2011,annual,"
-
-
-def problems_of(data_dir):
-    return [str(p) for p in data.validate(data_dir)]
 
 
 # --------------------------------------------------------------------------- the real package
@@ -23,8 +19,7 @@ def test_real_package_is_valid():
     assert data.validate(DATA) == []
 
 
-def test_every_observation_resolves_to_a_cited_publication_and_a_vintage():
-    pkg = data.load(DATA)
+def test_every_observation_resolves_to_a_cited_publication_and_a_vintage(pkg):
     obs = pkg.observations
     assert len(obs) > 300
     assert set(obs["source_id"]) <= set(pkg.sources["id"])
@@ -34,14 +29,12 @@ def test_every_observation_resolves_to_a_cited_publication_and_a_vintage():
     assert set(pkg.sources["id"]) == set(obs["source_id"])
 
 
-def test_region_codes_are_iso_3166_2_with_chinese_names():
-    pkg = data.load(DATA)
+def test_region_codes_are_iso_3166_2_with_chinese_names(pkg):
     assert {"CN-BJ", "CN-TJ", "CN-HE"} <= set(pkg.regions["code"])
     assert pkg.region_name("CN-HE") == "河北省"
 
 
-def test_series_never_mixes_vintages():
-    pkg = data.load(DATA)
+def test_series_never_mixes_vintages(pkg):
     for vintage in pkg.vintages_of("gdp"):
         assert set(pkg.series("gdp", vintage)["vintage"]) == {vintage}
 
@@ -58,8 +51,8 @@ def test_utf8_with_bom_is_accepted(data_copy):
     assert data.validate(data_copy) == []
 
 
-def test_tidy_csv_has_the_public_columns():
-    header = data.load(DATA).tidy_csv().splitlines()[0]
+def test_tidy_csv_has_the_public_columns(pkg):
+    header = pkg.tidy_csv().splitlines()[0]
     assert header == "indicator,region,year,period,value,unit,vintage,source_id"
 
 
@@ -73,7 +66,7 @@ def test_tidy_csv_has_the_public_columns():
 ])
 def test_text_in_a_numeric_cell_is_located(data_copy, bad, expected):
     line_no = set_cell(data_copy / "observations.csv", GDP_BJ_2011, "value", f'"{bad}"')
-    found = problems_of(data_copy)
+    found = check(data_copy)
     assert any(f"observations.csv, line {line_no}, column 'value': {expected}" in p and repr(bad) in p
                for p in found), found
 
@@ -89,7 +82,7 @@ def test_text_in_a_numeric_cell_is_located(data_copy, bad, expected):
 ])
 def test_bad_cell_is_located(data_copy, column, bad, expected):
     line_no = set_cell(data_copy / "observations.csv", GDP_BJ_2011, column, bad)
-    found = problems_of(data_copy)
+    found = check(data_copy)
     assert any(f"observations.csv, line {line_no}, column '{column}': {expected}" in p for p in found), found
 
 
@@ -97,13 +90,13 @@ def test_duplicate_row(data_copy):
     path = data_copy / "observations.csv"
     line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
     path.write_text(path.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
-    found = problems_of(data_copy)
+    found = check(data_copy)
     assert any(f"a unique key (first used on line {line_no})" in p and "duplicate gdp/CN-BJ/2011" in p for p in found), found
 
 
 def test_negative_growth_is_allowed(data_copy):
     set_cell(data_copy / "observations.csv", "gdp_real_growth,CN-BJ,", "value", "-1.5")
-    assert problems_of(data_copy) == []
+    assert check(data_copy) == []
 
 
 def test_unit_that_does_not_match_the_indicator(data_copy):
@@ -112,7 +105,7 @@ def test_unit_that_does_not_match_the_indicator(data_copy):
                                           encoding="utf-8")
     line_no = set_cell(data_copy / "observations.csv", GDP_BJ_2011, "unit", "10k_yuan")
     assert any(f"line {line_no}, column 'unit': expected '100m_yuan', the unit of indicator gdp; found '10k_yuan'" in p
-               for p in problems_of(data_copy))
+               for p in check(data_copy))
 
 
 def test_missing_and_extra_columns(data_copy):
@@ -120,7 +113,7 @@ def test_missing_and_extra_columns(data_copy):
     lines = path.read_text(encoding="utf-8").splitlines()
     lines[0] = lines[0].replace("source_id", "source")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    found = problems_of(data_copy)
+    found = check(data_copy)
     assert any("observations.csv, line 1, column 'source_id': expected this column in the header" in p for p in found)
     assert any("observations.csv, line 1, column 'source': expected only the columns" in p for p in found)
 
@@ -129,34 +122,34 @@ def test_row_with_too_few_cells(data_copy):
     path = data_copy / "observations.csv"
     line_no, line = first_row(path, "gdp,CN-BJ,2011,annual,")
     rewrite(path, line, ",".join(line.split(",")[:5]))
-    assert any(f"line {line_no}: expected 9 cells; found 5 cells" in p for p in problems_of(data_copy))
+    assert any(f"line {line_no}: expected 9 cells; found 5 cells" in p for p in check(data_copy))
 
 
 def test_empty_file(data_copy):
     (data_copy / "observations.csv").write_text("", encoding="utf-8")
-    assert any("observations.csv, line 1: expected a header row" in p for p in problems_of(data_copy))
+    assert any("observations.csv, line 1: expected a header row" in p for p in check(data_copy))
 
 
 def test_missing_resource_file(data_copy):
     (data_copy / "sources.csv").unlink()
-    assert any("sources.csv: expected the file of resource 'sources'; found no such file" in p for p in problems_of(data_copy))
+    assert any("sources.csv: expected the file of resource 'sources'; found no such file" in p for p in check(data_copy))
 
 
 def test_malformed_descriptor(data_copy):
     (data_copy / "datapackage.json").write_text('{"resources": [', encoding="utf-8")
-    found = problems_of(data_copy)
+    found = check(data_copy)
     assert len(found) == 1 and "datapackage.json, line 1: expected valid JSON" in found[0]
 
 
 def test_descriptor_without_resources(data_copy):
     (data_copy / "datapackage.json").write_text(json.dumps({"name": "x"}), encoding="utf-8")
-    assert "expected a JSON object with a 'resources' list" in problems_of(data_copy)[0]
+    assert "expected a JSON object with a 'resources' list" in check(data_copy)[0]
 
 
 def test_gbk_file_is_refused_with_a_hint(data_copy):
     path = data_copy / "observations.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
-    found = problems_of(data_copy)
+    found = check(data_copy)
     assert len(found) == 1 and "expected UTF-8 text" in found[0] and "GBK" in found[0]
 
 
@@ -171,13 +164,49 @@ def test_load_raises_with_every_problem(data_copy):
 
 
 def test_missing_directory():
-    found = problems_of("/nonexistent/data")
+    found = check("/nonexistent/data")
     assert found == ["/nonexistent/data: expected a data directory; found no such directory"]
 
 
-def test_citation_lists_publications_once_and_cuts_long_lists():
-    pkg = data.load(DATA)
+def test_citation_lists_publications_once_and_cuts_long_lists(pkg):
     one = pkg.citation(pkg.series("gdp", "census5"))
     assert one.startswith("国家统计局《") and "等" not in one
     many = pkg.citation(pkg.series("gdp", "communique"), limit=3)
-    assert many.count("》") == 2 and "种出版物（逐条见 data/sources.csv）" in many
+    assert many.count("》") == 2 and "种出版物（逐条见本章“数据”下载和附录“数据说明”）" in many
+
+
+# --------------------------------------------------------------------------- vintages and citations (second pass)
+
+def test_a_vintage_must_say_whether_it_is_a_series(data_copy):
+    path = data_copy / "vintages.csv"
+    line_no, _ = first_row(path, "census7,")
+    rewrite(path, "第七次全国人口普查后修订的年末常住人口。,population_yearend,yes,",
+            "第七次全国人口普查后修订的年末常住人口。,population_yearend,maybe,")
+    found = check(data_copy)
+    assert any(f"vintages.csv, line {line_no}, column 'series': expected one of yes, no; found 'maybe'" in p
+               for p in found), found
+
+
+def test_a_break_is_a_list_of_years(data_copy):
+    path = data_copy / "vintages.csv"
+    line_no, line = first_row(path, "census4,")
+    assert line.endswith(",yes,2023")
+    rewrite(path, line, line[: -len("2023")] + "from 2023")
+    found = check(data_copy)
+    assert any(f"vintages.csv, line {line_no}, column 'breaks'" in p for p in found), found
+
+
+def test_a_source_without_its_release_or_date_is_refused(data_copy):
+    path = data_copy / "sources.csv"
+    line_no = set_cell(path, "hb-stats-75yr,", "table_or_release", "")
+    found = check(data_copy)
+    assert any(f"sources.csv, line {line_no}, column 'table_or_release': expected a value (required)" in p
+               for p in found), found
+
+
+def test_the_kind_of_address_is_one_of_three(data_copy):
+    path = data_copy / "sources.csv"
+    line_no = set_cell(path, "hb-stats-75yr,", "address_kind", "mirror")
+    found = check(data_copy)
+    assert any(f"sources.csv, line {line_no}, column 'address_kind': expected one of official, official_index, none"
+               in p for p in found), found

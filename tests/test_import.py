@@ -7,12 +7,18 @@ published, all provinces) and as a hand-typed table and an Excel workbook.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import signal
+import stat
 import subprocess
+import time
 
 import pytest
 
-from conftest import ROOT, VENV_BIN
-from jjj_book import data, importer
+from conftest import ROOT, VENV_BIN, check
+from jjj_book import cli, data, importer
 
 PROVINCES_31 = ["北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省", "上海市", "江苏省",
                 "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "广西壮族自治区",
@@ -29,10 +35,18 @@ def nbs_regions_by_years(indicator: str, years: list[int], values: dict[str, lis
     return "\n".join(lines) + "\n"
 
 
-def run_import(tmp_path, *files, vintage="census7", source="nbs-db-census7-2025", extra=()):
-    return subprocess.run([str(VENV_BIN / "jjj-book"), "import", *map(str, files), "--data-dir", str(tmp_path / "data"),
-                           "--vintage", vintage, "--source-id", source, *extra],
-                          capture_output=True, text=True, cwd=ROOT)
+def run_import(tmp_path, *files, vintage="census7", source="nbs-db-census7-2025", extra=(), console=False):
+    """`jjj-book import …` into ``tmp_path/data``: through ``cli.main`` in this process (the command's whole
+    code path, without a Python start-up per test), or with ``console`` the installed console script as a
+    user runs it. Either way a CompletedProcess (exit code, stdout, stderr)."""
+    argv = ["import", *map(str, files), "--data-dir", str(tmp_path / "data"), "--vintage", vintage,
+            "--source-id", source, *extra]
+    if console:
+        return subprocess.run([str(VENV_BIN / "jjj-book"), *argv], capture_output=True, text=True, cwd=ROOT)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(argv)
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
 def population_file(tmp_path, encoding="gbk", bom=b""):
@@ -61,14 +75,14 @@ def test_an_nbs_export_is_read_in_every_encoding_users_have(data_copy, tmp_path,
 
 def test_import_writes_new_rows_with_vintage_and_source_and_keeps_the_rest(data_copy, tmp_path):
     before = obs_lines(data_copy)
-    result = run_import(tmp_path, population_file(tmp_path))
+    result = run_import(tmp_path, population_file(tmp_path), console=True)  # one import end to end
     assert result.returncode == 0, result.stderr
     after = obs_lines(data_copy)
     assert after[: len(before)] == before
     added = after[len(before):]
     assert len(added) == 3 and all(",census7,nbs-db-census7-2025," in line for line in added)
     assert "new      population_yearend CN-BJ 2025" in result.stdout
-    assert not data.validate(data_copy)
+    assert check(data_copy) == []
 
 
 def test_dry_run_shows_changes_and_writes_nothing(data_copy, tmp_path):
@@ -91,7 +105,11 @@ def test_a_value_in_another_vintage_is_reported(data_copy, tmp_path):
     path.write_text(text, encoding="gbk")
     result = run_import(tmp_path, path, vintage="census4", source="nbs-db-census4-2021", extra=["--dry-run"])
     assert result.returncode == 0, result.stderr
-    assert "gdp CN-BJ 2011: 16000 here" in result.stdout and "in vintage original" in result.stdout
+    others = set(data.load(data_copy).observations.query("indicator == 'gdp' and region == 'CN-BJ' and year == 2011")["vintage"])
+    assert others - {"census4"}, "fixture: the data have gdp CN-BJ 2011 in another vintage"
+    for vintage in others - {"census4"}:
+        assert f"in vintage {vintage}" in result.stdout
+    assert "gdp CN-BJ 2011: 16000 here" in result.stdout
 
 
 def test_indicators_by_years_for_one_region(data_copy, tmp_path):
@@ -194,3 +212,158 @@ def test_duplicate_values_across_files_are_refused(data_copy, tmp_path):
     b.write_text(nbs_regions_by_years("年末常住人口(万人)", [2025], {"北京市": ["2191"]}), encoding="utf-8")
     result = run_import(tmp_path, a, b)
     assert result.returncode == 1 and "2190 and 2191" in result.stderr
+
+
+# --------------------------------------------------------------------------- nothing lost: locks, kills, modes
+
+def _typed(tmp_path, name, rows):
+    path = tmp_path / name
+    path.write_text("indicator,region,year,value,unit\n" + "".join(f"{r}\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _start_import(tmp_path, path, *extra):
+    return subprocess.Popen([str(VENV_BIN / "jjj-book"), "import", str(path), "--data-dir", str(tmp_path / "data"),
+                             "--vintage", "census7", "--source-id", "nbs-db-census7-2025", *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+
+
+def _leftovers(data_dir):
+    """Temporary files of an import (the lock file itself stays: deleting a lock file is a race)."""
+    return sorted(p.name for p in data_dir.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock"))
+
+
+@pytest.mark.slow
+def test_concurrent_imports_into_one_folder_lose_no_row(data_copy, tmp_path):
+    """Four imports at once, each changing a different year: every value is in the file afterwards."""
+    years = [2016, 2017, 2018, 2019]
+    files = [_typed(tmp_path, f"p{y}.csv", [f"population_yearend,CN-BJ,{y},{2300 + y - 2000}.5,万人"]) for y in years]
+    procs = [_start_import(tmp_path, f) for f in files]
+    results = [(*p.communicate(timeout=120), p.returncode) for p in procs]
+    for out, err, code in results:
+        assert code == 0, err
+        assert "wrote 1 row(s)" in out and "Traceback" not in err
+    obs = data.load(data_copy).observations
+    for y in years:
+        row = obs[(obs.indicator == "population_yearend") & (obs.region == "CN-BJ") & (obs.year == y)
+                  & (obs.vintage == "census7")]
+        assert list(row["value"]) == [2300 + y - 2000 + 0.5], y
+    assert _leftovers(data_copy) == []
+
+
+@pytest.mark.slow
+def test_a_second_import_waits_for_the_lock_then_refuses_with_a_message(data_copy, tmp_path):
+    from filelock import FileLock
+
+    path = _typed(tmp_path, "p.csv", ["population_yearend,CN-BJ,2019,2191,万人"])
+    before = (data_copy / "observations.csv").read_bytes()
+    with FileLock(data_copy / ".observations.csv.lock"):
+        result = subprocess.run([str(VENV_BIN / "jjj-book"), "import", str(path), "--data-dir", str(data_copy),
+                                 "--vintage", "census7", "--source-id", "nbs-db-census7-2025", "--lock-timeout", "1"],
+                                capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2
+    assert "another import into" in result.stderr and "nothing was written" in result.stderr
+    assert (data_copy / "observations.csv").read_bytes() == before
+
+
+def test_import_keeps_the_files_mode_and_writes_the_file_the_descriptor_names(data_copy, tmp_path):
+    from jjj_book import cli
+
+    desc = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    next(r for r in desc["resources"] if r["name"] == "observations")["path"] = "obs.csv"
+    (data_copy / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
+    (data_copy / "observations.csv").rename(data_copy / "obs.csv")
+    (data_copy / "obs.csv").chmod(0o644)
+    path = _typed(tmp_path, "p.csv", ["population_yearend,CN-BJ,2019,2191,万人"])
+    code = cli.main(["import", str(path), "--data-dir", str(data_copy), "--vintage", "census7",
+                     "--source-id", "nbs-db-census7-2025"])
+    assert code == 0
+    assert not (data_copy / "observations.csv").exists()
+    assert stat.S_IMODE((data_copy / "obs.csv").stat().st_mode) == 0o644
+    assert "population_yearend,CN-BJ,2019,annual,2191," in (data_copy / "obs.csv").read_text(encoding="utf-8")
+
+
+def test_import_keeps_every_other_line_byte_for_byte(data_copy, tmp_path):
+    from jjj_book import cli
+
+    before = (data_copy / "observations.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    path = _typed(tmp_path, "p.csv", ["population_yearend,CN-BJ,2019,2191,万人"])
+    assert cli.main(["import", str(path), "--data-dir", str(data_copy), "--vintage", "census7",
+                     "--source-id", "nbs-db-census7-2025"]) == 0
+    after = (data_copy / "observations.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    assert len(after) == len(before) and len(changed) == 1
+    assert changed[0][0].startswith("population_yearend,CN-BJ,2019,annual,2190,")
+
+
+def test_import_reads_only_the_packages_files(data_copy, tmp_path, monkeypatch):
+    """A big unrelated file in the data folder is neither read nor copied on import."""
+    from jjj_book import cli
+
+    big = data_copy / "big-unrelated.bin"
+    big.write_bytes(b"\0" * 20_000_000)
+    opened = []
+    real_open = open
+
+    def spy(file, *args, **kwargs):
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+    monkeypatch.setattr("builtins.open", spy)
+    monkeypatch.setattr("io.open", spy)
+    path = _typed(tmp_path, "p.csv", ["population_yearend,CN-BJ,2019,2191,万人"])
+    assert cli.main(["import", str(path), "--data-dir", str(data_copy), "--vintage", "census7",
+                     "--source-id", "nbs-db-census7-2025"]) == 0
+    monkeypatch.undo()
+    assert opened, "the spy saw no file opened"
+    assert not [f for f in opened if "big-unrelated" in f]
+    assert sorted(p.name for p in data_copy.iterdir() if "big" in p.name) == ["big-unrelated.bin"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig, delay", [(signal.SIGINT, 1.2), (signal.SIGKILL, 1.2), (signal.SIGKILL, 2.0),
+                                        (signal.SIGTERM, 1.6)])
+def test_a_killed_import_loses_nothing_and_leaves_nothing(data_copy, tmp_path, sig, delay):
+    before = (data_copy / "observations.csv").read_bytes()
+    path = _typed(tmp_path, "p.csv", [f"population_yearend,CN-BJ,{y},{2200 + y - 2010},万人" for y in range(2011, 2021)])
+    proc = _start_import(tmp_path, path)
+    time.sleep(delay)
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=60)
+    code = proc.returncode
+    assert "Traceback" not in err
+    after = (data_copy / "observations.csv").read_bytes()
+    assert check(data_copy) == []  # old or new, never a half-written file
+    if after != before:  # the replace happened before the signal: the whole import is in the file
+        obs = data.load(data_copy).observations
+        rows = obs[(obs.indicator == "population_yearend") & (obs.region == "CN-BJ") & (obs.vintage == "census7")]
+        assert {y: 2200 + y - 2010 for y in range(2011, 2021)}.items() <= dict(zip(rows.year, rows.value)).items()
+    else:
+        assert code != 0 or "nothing to write" in out
+    if sig != signal.SIGKILL:
+        assert _leftovers(data_copy) == []
+    # whatever a SIGKILL left (a temporary file, recognisable by its name) goes with the next import
+    again = _start_import(tmp_path, path)
+    _out, again_err = again.communicate(timeout=120)
+    assert again.returncode == 0, again_err
+    assert _leftovers(data_copy) == []
+    assert check(data_copy) == []
+
+
+def test_rows_with_odd_line_breaks_in_notes_are_kept_whole(data_copy, tmp_path):
+    """A note holding a form feed, a U+2028 or a quoted line break: the rewrite keeps every other row byte for byte."""
+    from jjj_book import cli
+
+    path = data_copy / "observations.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[1] = lines[1].rsplit(",", 1)[0] + ',"page\x0cbreak\u2028line\nsecond line"'
+    path.write_text("\n".join(lines), encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+    count = len(data.load(data_copy).observations)
+    new = _typed(tmp_path, "p.csv", ["population_yearend,CN-BJ,2019,2191,万人"])
+    assert cli.main(["import", str(new), "--data-dir", str(data_copy), "--vintage", "census7",
+                     "--source-id", "nbs-db-census7-2025"]) == 0
+    after = path.read_text(encoding="utf-8")
+    old_row = next(l for l in before.split("\n") if l.startswith("population_yearend,CN-BJ,2019,annual,2190,"))
+    new_row = next(l for l in after.split("\n") if l.startswith("population_yearend,CN-BJ,2019,annual,2191,"))
+    assert after.replace(new_row + "\n", "") == before.replace(old_row + "\n", "")
+    assert len(data.load(data_copy).observations) == count

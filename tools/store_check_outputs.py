@@ -7,15 +7,21 @@ Run this after a deliberate change to data or code, review the diff of the
 stored figures, and commit it.
 
     .venv/bin/python tools/store_check_outputs.py chapters/01_status.ipynb [...]
+    .venv/bin/python tools/store_check_outputs.py      # every notebook in _toc.yml (appendices included)
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import nbclient
 import nbformat
+
+from jjj_book.book import notebooks
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CHECK_TAG = "nbval-check-output"
 
@@ -41,5 +47,5 @@ def store(path: Path) -> int:
 
 
 if __name__ == "__main__":
-    for arg in sys.argv[1:] or sorted(str(p) for p in Path("chapters").glob("[0-9][0-9]_*.ipynb")):
+    for arg in sys.argv[1:] or [os.path.relpath(page.path) for page in notebooks(ROOT)]:
         print(f"{arg}: kept the outputs of {store(Path(arg))} check cell(s)")

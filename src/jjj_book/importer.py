@@ -23,6 +23,7 @@ import io
 import os
 import re
 import tempfile
+from decimal import Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,10 +52,10 @@ REGION_ALIASES = {"全国": "CN", "中国": "CN", "京津冀": "JJJ"}
 UNIT_ALIASES = {"元/人": "yuan", "元／人": "yuan", "人民币元": "yuan"}
 PROVINCE_SUFFIXES = ("省", "市", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区")
 HEADER_KEYS = ("数据库", "指标", "地区", "时间")
-YEAR_COLUMN = re.compile(r"^\s*(\d{4})\s*年?\s*$")
-QUARTER_COLUMN = re.compile(r"^\s*(\d{4})\s*年\s*(第一|第二|第三|第四|一|二|三|四|1|2|3|4)\s*季度\s*$")
+YEAR_COLUMN = re.compile(r"^\s*([0-9]{4})\s*年?\s*$")
+QUARTER_COLUMN = re.compile(r"^\s*([0-9]{4})\s*年\s*(第一|第二|第三|第四|一|二|三|四|1|2|3|4)\s*季度\s*$")
 NAME_UNIT = re.compile(r"^(?P<name>.+?)\s*[（(](?P<unit>[^()（）]+)[)）]\s*$")
-NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")  # ASCII digits only
 
 
 class ImportError_(Exception):
@@ -78,6 +79,7 @@ class Cell:
     line: int
     column: str
     note: str = ""
+    columns: dict = field(default_factory=dict)  # observation column → the input's column it came from
 
 
 @dataclass
@@ -90,6 +92,10 @@ class Parsed:
 
 # --------------------------------------------------------------------------- reading files
 
+def _problem(name, line, column, expected, found) -> data_mod.Problem:
+    return data_mod.Problem(name, line, column, expected, found)
+
+
 def _decode(raw: bytes, name: str) -> str:
     """UTF-8 (with any number of BOMs) or GB18030 (a superset of GBK)."""
     text = None
@@ -99,87 +105,256 @@ def _decode(raw: bytes, name: str) -> str:
         try:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
-            raise ImportError_([data_mod.Problem(name, None, None, "a text file in UTF-8 or GBK/GB18030",
-                                                 "bytes that are neither (a mixed-encoding file?)")]) from None
+            raise ImportError_([_problem(name, None, None, "a text file in UTF-8 or GBK/GB18030",
+                                         "bytes that are neither (a mixed-encoding file?)")]) from None
     return text.lstrip("\ufeff")
 
 
-def _rows_from_file(path: Path) -> list[list[str]]:
-    name = str(path)
-    if not path.is_file():
-        raise ImportError_([data_mod.Problem(name, None, None, "an existing file", "no such file")])
+def display_name(path) -> str:
+    """A file name as it can be printed, even when it is not valid UTF-8."""
+    return str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _cell_text(value, number_format: str | None, name: str, line: int, column: str) -> str:
+    """One spreadsheet value as the text it shows; a percent-formatted number is refused."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        if number_format and "%" in number_format:
+            raise ImportError_([_problem(name, line, column, "a cell formatted as a number (Excel stores "
+                                         "3.8 % as 0.038; which one is meant is ambiguous)",
+                                         f"a percent-formatted cell holding {value!r}")])
+        if isinstance(value, float):
+            value = float(f"{value:.15g}")  # what Excel shows: it keeps 15 significant digits
+            if value.is_integer() and abs(value) < 1e15:
+                return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def _short_text(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def _xlsx_rows(path: Path, name: str) -> list[tuple[int, list[str]]]:
+    """The used cells of the first sheet, read in read-only mode (a far-away cell costs nothing)."""
+    import openpyxl
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.utils import get_column_letter, range_boundaries
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        rows: list[tuple[int, list[str]]] = []
+        with sheet._get_source() as src:
+            parser = WorkSheetParser(src, sheet._shared_strings, data_only=True, epoch=book.epoch,
+                                     date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+            for index, cells in parser.parse():
+                present = [c for c in cells if c["value"] is not None and str(c["value"]).strip() != ""]
+                if not present:
+                    continue
+                width = max(c["column"] for c in present)
+                if width > 1000:
+                    far = max(present, key=lambda c: c["column"])
+                    raise ImportError_([_problem(name, index, get_column_letter(far["column"]),
+                                                 "a table within the first 1000 columns",
+                                                 f"a cell far to the right ({get_column_letter(far['column'])}{index})")])
+                row = [""] * width
+                for c in present:
+                    fmt = ReadOnlyCell(sheet, **c).number_format
+                    row[c["column"] - 1] = _cell_text(c["value"], fmt, name, index, get_column_letter(c["column"]))
+                rows.append((index, row))
+            merged = [m.ref for m in (parser.merged_cells.mergeCell if parser.merged_cells else [])]
+        # a formula whose result the file does not hold (written by a program, never opened in Excel)
+        # reads as an empty cell: refused rather than taken for "not yet published"
+        with sheet._get_source() as src:
+            formulas = WorkSheetParser(src, sheet._shared_strings, data_only=False, epoch=book.epoch,
+                                       date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+            shown = {(line, k + 1) for line, row in rows for k, v in enumerate(row) if v != ""}
+            for index, cells in formulas.parse():
+                for c in cells:
+                    if c["data_type"] == "f" and (index, c["column"]) not in shown:
+                        raise ImportError_([_problem(name, index, get_column_letter(c["column"]),
+                                                     "a cell holding a value (this formula's result is not "
+                                                     "saved in the file: open and save it in Excel, or paste "
+                                                     "values)", _short_text(str(c["value"])))])
+    finally:
+        book.close()
+    if merged:
+        first = merged[0]
+        min_col, min_row, _, _ = range_boundaries(first)
+        raise ImportError_([_problem(name, min_row, get_column_letter(min_col),
+                                     "one value per cell (unmerge the cells and fill each one)",
+                                     f"merged cells {', '.join(merged[:5])}")])
+    return rows
+
+
+def _xls_rows(path: Path, name: str) -> list[tuple[int, list[str]]]:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    except NotImplementedError:  # formatting_info is not available for every file
+        book = xlrd.open_workbook(str(path), on_demand=True)
+    sheet = book.sheet_by_index(0)
+    merged = list(getattr(sheet, "merged_cells", []) or [])
+    if merged:
+        rlo, _rhi, clo, _chi = merged[0]
+        raise ImportError_([_problem(name, rlo + 1, xlrd.formula.colname(clo),
+                                     "one value per cell (unmerge the cells and fill each one)", "merged cells")])
+    rows = []
+    for r in range(sheet.nrows):
+        row = []
+        for c in range(sheet.ncols):
+            cell = sheet.cell(r, c)
+            fmt = None
+            if book.formatting_info and cell.ctype == xlrd.XL_CELL_NUMBER:
+                xf = book.xf_list[cell.xf_index]
+                fmt = book.format_map[xf.format_key].format_str
+            value = cell.value if cell.ctype not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) else None
+            row.append(_cell_text(value, fmt, name, r + 1, xlrd.formula.colname(c)))
+        if any(v.strip() for v in row):
+            rows.append((r + 1, row))
+    return rows
+
+
+def _rows_from_file(path: Path) -> list[tuple[int, list[str]]]:
+    """The rows of an input file with the line (CSV) or row number (Excel) each starts on."""
+    name = display_name(path)
+    raw, problems = (None, []) if path.suffix.lower() in (".xlsx", ".xls") else data_mod.read_bytes(
+        path, name, "an input file (CSV, .xlsx or .xls)")
+    if problems:
+        raise ImportError_(problems)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xls"):
         try:
-            frame = pd.read_excel(path, header=None, dtype=str, engine="openpyxl" if suffix == ".xlsx" else "xlrd")
+            return _xlsx_rows(path, name) if suffix == ".xlsx" else _xls_rows(path, name)
+        except ImportError_:
+            raise
+        except FileNotFoundError:
+            raise ImportError_([_problem(name, None, None, "an existing file", "no such file")]) from None
+        except PermissionError:
+            raise ImportError_([_problem(name, None, None, "a file that can be read", "permission denied")]) from None
         except Exception as exc:  # noqa: BLE001 — any reader failure is a bad file for the user
-            raise ImportError_([data_mod.Problem(name, None, None, f"a readable {suffix} workbook",
-                                                 f"{type(exc).__name__}: {exc}")]) from None
-        return [["" if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(index=False)]
-    raw = path.read_bytes()
+            raise ImportError_([_problem(name, None, None, f"a readable {suffix} workbook",
+                                         f"{type(exc).__name__}: {str(exc)[:120]}")]) from None
     if not raw.strip():
-        raise ImportError_([data_mod.Problem(name, None, None, "a table with a header and rows", "an empty file")])
+        raise ImportError_([_problem(name, None, None, "a table with a header and rows", "an empty file")])
     text = _decode(raw, name)
-    return [row for row in csv.reader(io.StringIO(text))]
+    rows, problems = data_mod.read_csv_text(text, name)
+    if problems:
+        raise ImportError_(problems)
+    return rows
 
 
 def _clean(cell: str) -> str:
     return cell.replace("\t", "").replace("\u3000", " ").strip()
 
 
+def _is_footnote(row: list[str]) -> bool:
+    """A footnote or source line: one text cell starting with 注, 数据来源 or "1." followed by text."""
+    first = row[0] if row else ""
+    if any(row[1:]):
+        return False
+    return first.startswith(("注", "数据来源", "资料来源")) or bool(re.match(r"^[0-9]+[.、．]\s*[^0-9\s]", first))
+
+
 def read_file(path: str | Path) -> Parsed:
     """Parse one file (NBS export or plain table) into cells; nothing is mapped yet."""
     path = Path(path)
-    rows = [[_clean(c) for c in row] for row in _rows_from_file(path)]
-    # drop trailing empty cells (the NBS export ends every row with a comma)
-    rows = [row[:max((i + 1 for i, c in enumerate(row) if c), default=0)] for row in rows]
-    name = str(path)
+    name = display_name(path)
+    rows = []
+    for line, row in _rows_from_file(path):
+        row = [_clean(c) for c in row]
+        # drop trailing empty cells (the NBS export ends every row with a comma)
+        rows.append((line, row[:max((i + 1 for i, c in enumerate(row) if c), default=0)]))
     headers: dict[str, str] = {}
-    start = 0
-    for start, row in enumerate(rows):
-        first = row[0] if row else ""
-        key = re.match(r"^(数据库|指标|地区|时间)[：:](.*)$", first)
-        if key and len(row) <= 1:
-            headers[key.group(1)] = key.group(2).strip()
-            continue
+    start = None
+    for k, (line, row) in enumerate(rows):
         if not row:
             continue
-        break
-    else:
-        raise ImportError_([data_mod.Problem(name, None, None, "a table after the header lines", "no table")])
-    header = rows[start]
-    body = []
-    for offset, row in enumerate(rows[start + 1:], start=start + 2):
-        if not row or not row[0]:
+        key = re.match(r"^(数据库|指标|地区|时间)[：:](.*)$", row[0], re.S)
+        if key and len(row) <= 1:
+            headers[key.group(1)] = re.sub(r"\s+", "", key.group(2))
             continue
-        if row[0].startswith(("注", "数据来源")) or re.match(r"^\d+\.", row[0]):
-            break  # footnotes and the source line end the table
-        body.append((offset, row))
+        start = k
+        break
+    if start is None:
+        raise ImportError_([_problem(name, None, None, "a table after the header lines", "no table")])
+    header_line, header = rows[start]
+    problems = []
+    for k, h in enumerate(header):
+        if h and h in header[:k]:
+            problems.append(_problem(name, header_line, h, "each column once in the header",
+                                     f"a second column '{h}' (column {k + 1}); which one holds the data is ambiguous"))
+    body, footnote_line = [], None
+    for line, row in rows[start + 1:]:
+        if not row:
+            continue
+        if any("\n" in c or "\r" in c for c in row):
+            problems.append(_problem(name, line, None, "one line per row",
+                                     "a cell that spans lines (a quote that is not closed where it should be?)"))
+            continue
+        if footnote_line is None and _is_footnote(row):
+            footnote_line = line
+            continue
+        if footnote_line is not None:
+            if _is_footnote(row) or len(row) == 1:
+                continue
+            problems.append(_problem(name, line, None, "no table rows after the footnotes (line "
+                                     f"{footnote_line})", f"a row of {len(row)} cells"))
+            continue
+        body.append((line, row))
+    if problems:
+        raise ImportError_(problems)
     lowered = [h.lower() for h in header]
     if {"indicator", "region", "year", "value"} <= set(lowered) or {"指标", "地区", "年份", "数值"} <= set(header):
-        return _plain_table(name, header, body)
-    return _nbs_table(name, headers, header, body, start + 1)
+        return _plain_table(name, header, body, header_line)
+    return _nbs_table(name, headers, header, body, header_line)
 
 
-def _plain_table(name: str, header: list[str], body) -> Parsed:
+def _plain_table(name: str, header: list[str], body, header_line: int) -> Parsed:
     english = {"指标": "indicator", "地区": "region", "年份": "year", "数值": "value", "单位": "unit",
                "时期": "period", "注释": "note", "备注": "note"}
     cols = [english.get(h, h.lower()) for h in header]
+    known = {"indicator", "region", "year", "value", "unit", "period", "note"}
+    unknown = [h for h, c in zip(header, cols) if c not in known]
     parsed = Parsed(name, "plain")
+    if unknown:
+        parsed.problems.append(_problem(name, header_line, unknown[0],
+                                        "only the columns indicator, region, year, value, unit, period, note "
+                                        "(or 指标, 地区, 年份, 数值, 单位, 时期, 备注)", repr(unknown[0])))
+        return parsed
+    if len(set(cols)) != len(cols):
+        dup = next(c for c in cols if cols.count(c) > 1)
+        parsed.problems.append(_problem(name, header_line, dup, "each column once (English or Chinese name)",
+                                        f"two columns meaning {dup}"))
+        return parsed
     for line, row in body:
         if len(row) > len(cols):
-            parsed.problems.append(data_mod.Problem(name, line, None, f"{len(cols)} cells ({', '.join(header)}); "
-                                                    "a number with a thousands comma must be quoted or written without it",
-                                                    f"{len(row)} cells"))
+            parsed.problems.append(_problem(name, line, None, f"{len(cols)} cells ({', '.join(header)}); "
+                                            "a number with a thousands comma must be quoted or written without it",
+                                            f"{len(row)} cells"))
             continue
         rec = dict(zip(cols, row + [""] * (len(cols) - len(row))))
-        year_text = rec.get("year", "")
-        if not re.fullmatch(r"\d{4}", year_text):
-            parsed.problems.append(data_mod.Problem(name, line, "year", "a four-digit year such as 2021", repr(year_text)))
+        missing = [c for c in ("indicator", "region", "year") if not rec.get(c)]
+        if missing:
+            col = header[cols.index(missing[0])]
+            parsed.problems.append(_problem(name, line, col, f"a value in column {col} (no cell of a row is "
+                                            "filled in from the row above)", "an empty cell"))
             continue
-        parsed.cells.append(Cell(rec.get("indicator", ""), rec.get("region", ""), int(year_text),
+        year_text = rec["year"]
+        if not re.fullmatch(r"[0-9]{4}", year_text):
+            parsed.problems.append(_problem(name, line, header[cols.index("year")],
+                                            "a four-digit year such as 2021", repr(year_text)))
+            continue
+        parsed.cells.append(Cell(rec["indicator"], rec["region"], int(year_text),
                                  rec.get("period") or "annual", rec.get("value", ""), rec.get("unit") or None,
-                                 line, "value", rec.get("note", "")))
+                                 line, header[cols.index("value")], rec.get("note", ""),
+                                 {c: h for c, h in zip(cols, header)}))
     return parsed
 
 
@@ -195,25 +370,50 @@ def _time_label(text: str) -> tuple[int, str] | None:
     return None
 
 
+QUARTERLY_REFUSED = ("an annual table: quarterly exports (分省季度数据) are not imported, because their columns "
+                     "are quarters or cumulative periods whose meaning the export does not state; type the "
+                     "figures as a plain table with a period column (Q1, H1, Q1-Q3)")
+
+
 def _nbs_table(name: str, headers: dict, header: list[str], body, header_line: int) -> Parsed:
     first = header[0] if header else ""
     times = [_time_label(h) for h in header[1:]]
-    if first == "地区" and times and all(times):
-        layout, indicator = "regions x years", headers.get("指标")
-        if not indicator:
-            raise ImportError_([data_mod.Problem(name, None, None, "a line 指标：… naming the indicator", "none")])
-        parsed = Parsed(name, layout)
+    if any(t and t[1] != "annual" for t in times) or "季度" in headers.get("数据库", "") + headers.get("时间", ""):
+        raise ImportError_([_problem(name, header_line, next((h for h, t in zip(header[1:], times)
+                                                               if t and t[1] != "annual"), None),
+                                     QUARTERLY_REFUSED, "quarterly columns")])
+    parsed = Parsed(name, "")
+
+    def rows_of(label: str):
         for line, row in body:
+            if len(row) > len(header):
+                parsed.problems.append(_problem(name, line, None,
+                                                f"{len(header)} cells like the header (line {header_line})",
+                                                f"{len(row)} cells (a stray comma would shift every value)"))
+                continue
+            if not row[0]:
+                parsed.problems.append(_problem(name, line, first, f"a {label} name in the first cell "
+                                                "(a merged cell in Excel? each row must name its own)",
+                                                "an empty cell"))
+                continue
+            yield line, row
+
+    if first == "地区" and times and all(times):
+        indicator = headers.get("指标")
+        if not indicator:
+            raise ImportError_([_problem(name, None, None, "a line 指标：… naming the indicator", "none")])
+        parsed.layout = "regions x years"
+        for line, row in rows_of("region"):
             for k, (year, period) in enumerate(times, start=1):
                 value = row[k] if k < len(row) else ""
                 parsed.cells.append(Cell(indicator, row[0], year, period, value, None, line, header[k]))
         return parsed
     if first == "指标" and times and all(times):
-        layout, region = "indicators x years", headers.get("地区")
+        region = headers.get("地区")
         if not region:
-            raise ImportError_([data_mod.Problem(name, None, None, "a line 地区：… naming the region", "none")])
-        parsed = Parsed(name, layout)
-        for line, row in body:
+            raise ImportError_([_problem(name, None, None, "a line 地区：… naming the region", "none")])
+        parsed.layout = "indicators x years"
+        for line, row in rows_of("indicator"):
             for k, (year, period) in enumerate(times, start=1):
                 value = row[k] if k < len(row) else ""
                 parsed.cells.append(Cell(row[0], region, year, period, value, None, line, header[k]))
@@ -221,18 +421,18 @@ def _nbs_table(name: str, headers: dict, header: list[str], body, header_line: i
     if first == "地区":
         time = _time_label(headers.get("时间", ""))
         if not time:
-            raise ImportError_([data_mod.Problem(name, None, None, "a line 时间：YYYY年 for a one-year table",
-                                                 repr(headers.get("时间")))])
-        parsed = Parsed(name, "regions x indicators")
-        for line, row in body:
+            raise ImportError_([_problem(name, None, None, "a line 时间：YYYY年 for a one-year table",
+                                         repr(headers.get("时间")))])
+        parsed.layout = "regions x indicators"
+        for line, row in rows_of("region"):
             for k, col in enumerate(header[1:], start=1):
                 value = row[k] if k < len(row) else ""
                 parsed.cells.append(Cell(col, row[0], time[0], time[1], value, None, line, col))
         return parsed
-    raise ImportError_([data_mod.Problem(name, header_line, None,
-                                         "an NBS table (first column 地区 or 指标, then years or indicators) "
-                                         "or a plain table with columns indicator, region, year, value, unit",
-                                         repr(",".join(header[:4])))])
+    raise ImportError_([_problem(name, header_line, None,
+                                 "an NBS table (first column 地区 or 指标, then years or indicators) "
+                                 "or a plain table with columns indicator, region, year, value, unit",
+                                 repr(",".join(header[:4])))])
 
 
 # --------------------------------------------------------------------------- mapping to the package
@@ -286,6 +486,7 @@ def map_cells(parsed: Parsed, pkg: data_mod.DataPackage, vintage: str, source_id
     """
     regions, indicators, units = _region_lookup(pkg), _indicator_lookup(pkg), _unit_lookup(pkg)
     unit_of = dict(zip(pkg.indicators["id"], pkg.indicators["unit"]))
+    fits = data_mod.vintage_indicators(pkg.vintages)
     rows, problems, skipped, empty = [], list(parsed.problems), {}, 0
     per_column: dict[tuple, data_mod.Problem] = {}
 
@@ -295,7 +496,7 @@ def map_cells(parsed: Parsed, pkg: data_mod.DataPackage, vintage: str, source_id
             problems.append(problem)
     for cell in parsed.cells:
         where = dict(file=parsed.file, line=cell.line, column=cell.column)
-        value_text = cell.value_text.replace(" ", "")
+        value_text = cell.value_text.strip()  # "2184 2189" stays two numbers: refused below, never joined
         # indicator and unit: "地区生产总值(亿元)" carries its unit in parentheses
         text, unit_text = cell.indicator_text, cell.unit_text
         m = NAME_UNIT.match(text)
@@ -306,12 +507,12 @@ def map_cells(parsed: Parsed, pkg: data_mod.DataPackage, vintage: str, source_id
             indicator, unit_text, converted_from_index = INDEX_PREV_YEAR[text], None, True
         else:
             indicator = indicators.get(text)
-        region = regions.get(cell.region_text)
+        region = regions.get(cell.region_text.strip())
         if region is None:
             if _is_province_name(cell.region_text):
                 skipped[cell.region_text] = skipped.get(cell.region_text, 0) + 1
                 continue
-            problems.append(data_mod.Problem(where["file"], cell.line, "地区",
+            problems.append(data_mod.Problem(where["file"], cell.line, cell.columns.get("region", "地区"),
                                              f"a region of the package ({', '.join(pkg.regions['name_zh'])}) "
                                              "or another province (skipped)", repr(cell.region_text)))
             continue
@@ -325,12 +526,27 @@ def map_cells(parsed: Parsed, pkg: data_mod.DataPackage, vintage: str, source_id
                 "--skip-unknown skips such columns)", repr(cell.indicator_text)))
             continue
         expected = unit_of[indicator]
+        allowed = fits.get(vintage)
+        if allowed and indicator not in allowed:
+            once(("vintage", indicator), data_mod.Problem(
+                where["file"], cell.line, cell.column,
+                f"an indicator that vintage {vintage} applies to ({', '.join(sorted(allowed))}; see vintages.csv)",
+                f"{indicator} ({cell.indicator_text})"))
+            continue
+        if unit_text is None and not converted_from_index:
+            once(("no unit", cell.indicator_text), data_mod.Problem(
+                where["file"], cell.line, cell.column,
+                f"a unit for {indicator} ({dict(zip(pkg.units['id'], pkg.units['symbol_zh']))[expected]}): in the "
+                "indicator name as 地区生产总值(亿元), or a unit column; without one a value in the wrong unit "
+                "cannot be told apart", "no unit"))
+            continue
         if unit_text is not None:
             unit = units.get(unit_text)
             if unit != expected:
                 symbol = dict(zip(pkg.units["id"], pkg.units["symbol_zh"]))[expected]
                 once(("unit", cell.indicator_text, unit_text), data_mod.Problem(
-                    where["file"], cell.line, "unit" if cell.unit_text is not None else cell.column,
+                    where["file"], cell.line, cell.columns.get("unit", "unit") if cell.unit_text is not None
+                    else cell.column,
                     f"the unit of {indicator}: {symbol} ({expected}); convert the file first, "
                     "nothing is rescaled silently", repr(unit_text)))
                 continue
@@ -342,13 +558,17 @@ def map_cells(parsed: Parsed, pkg: data_mod.DataPackage, vintage: str, source_id
                                              "a number (digits with an optional decimal point, "
                                              "no thousands separators or units)", repr(cell.value_text)))
             continue
-        value = float(value_text) - (100.0 if converted_from_index else 0.0)
-        shown = f"{value:.10g}" if not converted_from_index else f"{value:.4g}"
+        if not Decimal(value_text).is_finite() or float(value_text) in (float("inf"), float("-inf")):
+            problems.append(data_mod.Problem(where["file"], cell.line, cell.column, "a finite number",
+                                             repr(cell.value_text)))
+            continue
+        # decimal arithmetic: 113.845 − 100 is 13.845, with every digit the file gave
+        shown = str(Decimal(value_text) - 100) if converted_from_index else value_text
         note = cell.note or (f"imported from {Path(parsed.file).name}"
                              + ("; converted from an index with the previous year = 100" if converted_from_index else ""))
         rows.append(dict(indicator=indicator, region=region, year=str(cell.year), period=cell.period,
-                         value=value_text if not converted_from_index else shown, unit=expected,
-                         vintage=vintage, source_id=source_id, note=note))
+                         value=shown, unit=expected, vintage=vintage, source_id=source_id, note=note,
+                         _origin=(parsed.file, cell.line, cell.column), _columns=cell.columns))
     return Mapped(rows, skipped, problems, empty)
 
 
@@ -366,7 +586,12 @@ class Plan:
     duplicates: list[data_mod.Problem]
 
 
-def plan(rows: list[dict], pkg: data_mod.DataPackage, files: list[str]) -> Plan:
+def _where(row: dict) -> str:
+    file, line, column = row.get("_origin", ("?", None, None))
+    return f"{file}, line {line}" + (f", column '{column}'" if column else "")
+
+
+def plan(rows: list[dict], pkg: data_mod.DataPackage, files: list[str] | None = None) -> Plan:
     obs = pkg.observations.copy()
     obs["year"] = obs["year"].astype(int).astype(str)
     existing = {tuple(str(r[k]) for k in KEY): r for r in obs.to_dict("records")}
@@ -377,10 +602,12 @@ def plan(rows: list[dict], pkg: data_mod.DataPackage, files: list[str]) -> Plan:
     for row in rows:
         key = tuple(row[k] for k in KEY)
         if key in seen:
-            if float(seen[key]["value"]) != float(row["value"]):
-                dups.append(data_mod.Problem(", ".join(files), None, "value",
-                                             f"one value for {' / '.join(key)}",
-                                             f"{seen[key]['value']} and {row['value']}"))
+            first = seen[key]
+            if Decimal(first["value"]) != Decimal(row["value"]):
+                file, line, column = row.get("_origin", (", ".join(files or []), None, "value"))
+                dups.append(data_mod.Problem(file, line, column,
+                                             f"one value for {' / '.join(key)} (also given at {_where(first)})",
+                                             f"{first['value']} and {row['value']}"))
             continue
         seen[key] = row
         old = existing.get(key)
@@ -396,36 +623,165 @@ def plan(rows: list[dict], pkg: data_mod.DataPackage, files: list[str]) -> Plan:
     return Plan(new, changed, unchanged, other, dups)
 
 
-def apply(data_dir: str | Path, the_plan: Plan) -> int:
-    """Write new and changed rows into observations.csv, only if the result validates; atomic."""
-    data_dir = Path(data_dir)
-    path = data_dir / "observations.csv"
-    original = path.read_text(encoding="utf-8-sig")
-    reader = list(csv.DictReader(io.StringIO(original)))
-    changed = {tuple(r[k] for k in KEY): r for r, _old in the_plan.changed}
+# A value this many times larger or smaller than the nearest year of the same series looks like a unit
+# error (元/万元/亿元 differ by 10^4, % and fractions by 100, 千/万 by 10); real series move far less.
+MAGNITUDE_FACTOR = 5.0
+
+
+def magnitude_problems(the_plan: Plan, pkg: data_mod.DataPackage) -> list[data_mod.Problem]:
+    """New or changed levels whose size jumps against the same series (other years, other vintages)."""
+    obs = pkg.observations
+    nonneg = dict(zip(pkg.indicators["id"], pkg.indicators["nonnegative"]))
+    series: dict[tuple, list[tuple[int, float, str]]] = {}
+    for r in obs[["indicator", "region", "period", "year", "value", "vintage"]].itertuples(index=False):
+        series.setdefault((r.indicator, r.region, r.period), []).append((int(r.year), float(r.value), r.vintage))
+    problems = []
+    for row in [*the_plan.new, *(r for r, _ in the_plan.changed)]:
+        if not nonneg.get(row["indicator"]):
+            continue  # rates cross zero: their size says nothing about their unit
+        value = float(row["value"])
+        refs = [(abs(y - int(row["year"])), y, v, vin) for y, v, vin in series.get(
+            (row["indicator"], row["region"], row["period"]), []) if v > 0]
+        if not refs or value <= 0:
+            continue
+        gap, year, ref, vin = min(refs)
+        limit = MAGNITUDE_FACTOR * (1.2 ** max(0, gap - 5))
+        ratio = max(value / ref, ref / value)
+        if ratio >= limit:
+            file, line, column = row["_origin"]
+            problems.append(data_mod.Problem(
+                file, line, column,
+                f"a value of the size of {row['indicator']} {row['region']} {year} ({ref:g}, vintage {vin}), "
+                f"in {row['unit']}; a jump of {ratio:.0f}× looks like a unit error (万元 vs 亿元, % vs fraction). "
+                "If it is right, import again with --accept-magnitude-jump", row["value"]))
+    return problems
+
+
+@dataclass
+class Prepared:
+    """What an import would write: the plan, the new text of the observations file and where it goes."""
+
+    plan: Plan
+    text: str
+    path: Path
+    problems: list[data_mod.Problem]
+
+
+def _serialise(row: dict, newline: str) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=OBS_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for rec in reader:
-        key = tuple(rec[k] for k in KEY)
-        writer.writerow(changed.get(key, rec))
-    for rec in the_plan.new:
-        writer.writerow(rec)
-    # validate a copy of the package with the new table before touching the user's file
-    with tempfile.TemporaryDirectory() as scratch:
-        copy = Path(scratch) / "data"
-        copy.mkdir()
-        for item in data_dir.iterdir():
-            if item.is_file():
-                (copy / item.name).write_bytes(item.read_bytes())
-        (copy / "observations.csv").write_text(out.getvalue(), encoding="utf-8")
-        problems = data_mod.validate(copy)
-        if problems:
-            # report against the user's folder (the copy is gone), e.g. a source id not in sources.csv
-            raise data_mod.DataError([dataclasses.replace(p, file=p.file.replace(str(copy), str(data_dir)))
-                                      for p in problems])
-    fd, tmp = tempfile.mkstemp(prefix=".observations.", suffix=".csv", dir=data_dir)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        fh.write(out.getvalue())
-    os.replace(tmp, path)
-    return len(the_plan.new) + len(the_plan.changed)
+    csv.writer(out, lineterminator=newline).writerow([row.get(k, "") for k in OBS_FIELDS])
+    return out.getvalue()
+
+
+def observations_path(data_dir: Path) -> Path:
+    """The file the descriptor names for the observations resource."""
+    desc = data_mod.descriptor(data_dir)
+    res = next(r for r in desc["resources"] if r["name"] == "observations")
+    return data_mod.resource_path(Path(data_dir).resolve(), res)
+
+
+def prepare(data_dir: str | Path, rows: list[dict], pkg: data_mod.DataPackage,
+            accept_magnitude_jump: bool = False) -> Prepared:
+    """Plan an import and validate the whole package as it would be after it, in memory.
+
+    ``--dry-run`` and the real import run exactly this; the real import then only writes ``text``.
+    Every row of the original file is kept byte for byte; a changed row replaces its own lines.
+    Problems of new or changed rows are reported at the input file's line and column.
+    """
+    data_dir = Path(data_dir).resolve()
+    path = observations_path(data_dir)
+    the_plan = plan(rows, pkg)
+    problems = list(the_plan.duplicates)
+    if path.is_symlink():
+        problems.append(data_mod.Problem(data_mod._display(path), None, None,
+                                         "a regular file (an import replaces the file; it never writes through "
+                                         "a symbolic link or replaces one silently)",
+                                         f"a symbolic link to {os.readlink(path)}"))
+    if not accept_magnitude_jump:
+        problems += magnitude_problems(the_plan, pkg)
+    raw, found = data_mod.read_bytes(path, data_mod._display(path), "the observations file")
+    if raw is None:
+        return Prepared(the_plan, "", path, found)
+    original = raw.decode("utf-8")
+    bom = original[: len(original) - len(original.lstrip("\ufeff"))]
+    body = original[len(bom):]
+    newline = "\r\n" if "\r\n" in body.split("\n", 1)[0] + "\n" else "\n"
+    parsed, _ = data_mod.read_csv_text(body, str(path))
+    lines = list(io.StringIO(body, newline=""))  # split exactly as the csv reader counts lines (not splitlines)
+    header = [h.strip() for h in parsed[0][1]]
+    starts = [line for line, _ in parsed] + [len(lines) + 1]
+    changed = {tuple(r[k] for k in KEY): r for r, _old in the_plan.changed}
+    out, origin, columns = [], {}, {}
+    for i, (line, cells) in enumerate(parsed):
+        chunk = lines[line - 1: starts[i + 1] - 1]
+        rec = dict(zip(header, (c.strip() for c in cells)))
+        key = None
+        if i > 0 and len(cells) == len(header):
+            try:
+                key = (rec["indicator"], rec["region"], str(int(rec["year"])), rec["period"], rec["vintage"])
+            except (KeyError, ValueError):
+                key = None
+        if key in changed:
+            origin[len(out) + 1] = changed[key]["_origin"]
+            columns[len(out) + 1] = changed[key].get("_columns", {})
+            out.append(_serialise(changed[key], newline))
+        else:
+            out.extend(chunk)
+    if out and not out[-1].endswith(("\n", "\r")):
+        out[-1] += newline
+    for row in the_plan.new:
+        origin[len(out) + 1] = row["_origin"]
+        columns[len(out) + 1] = row.get("_columns", {})
+        out.append(_serialise(row, newline))
+    text = bom + "".join(out)
+    shown = data_mod._display(path)
+    for p in data_mod.validate_with(data_dir, {"observations": text}):
+        if p.file == shown and p.line in origin:
+            file, line, column = origin[p.line]
+            column = columns[p.line].get(p.column, column)  # the input's own column when it has one
+            p = data_mod.Problem(file, line, column, p.expected,
+                                 p.found + (f" (for the column '{p.column}' of observations)" if p.column else ""))
+        problems.append(p)
+    return Prepared(the_plan, text, path, problems)
+
+
+TMP_SUFFIX = ".jjj-import-tmp"
+
+
+def _leftovers(path: Path) -> list[Path]:
+    prefix = f".{path.name}."  # names compared as text: a name may hold glob characters ([, *)
+    return [p for p in path.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(TMP_SUFFIX)]
+
+
+def write(prepared: Prepared) -> int:
+    """Replace the observations file by ``prepared.text`` atomically, keeping its mode (and owner).
+
+    The caller holds the import lock: temporary files of killed imports (recognised by their name)
+    are removed first. A symbolic link is never replaced by a file.
+    """
+    path = prepared.path
+    if path.is_symlink():
+        raise data_mod.DataError([data_mod.Problem(str(path), None, None,
+                                                   "a regular file (an import replaces the file; it does not "
+                                                   "write through a symbolic link)",
+                                                   f"a symbolic link to {os.readlink(path)}")])
+    for stale in _leftovers(path):
+        stale.unlink(missing_ok=True)
+    info = path.stat()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}{TMP_SUFFIX}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(prepared.text)
+            fh.flush()
+            os.fchmod(fh.fileno(), info.st_mode & 0o7777)
+            try:
+                os.fchown(fh.fileno(), info.st_uid, info.st_gid)
+            except PermissionError:
+                pass  # another user's file: the mode is kept, the owner becomes the importer
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return len(prepared.plan.new) + len(prepared.plan.changed)
+

@@ -19,8 +19,9 @@ def growth(levels: pd.Series | pd.DataFrame, periods: int = 1) -> pd.Series | pd
     Years must be consecutive: a gap in the index would silently stretch the
     period, so it is refused.
     """
+    refuse_across_years(levels, "growth")
     _require_consecutive(levels.index)
-    return (levels / levels.shift(periods) - 1.0) * 100.0
+    return _gap_breaks((levels / levels.shift(periods) - 1.0) * 100.0, periods)
 
 
 def cagr(first: float, last: float, years: int) -> float:
@@ -91,8 +92,9 @@ def rebase(index: pd.Series, base_year: int) -> pd.Series:
 
 def average_population(year_end: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
     """Mean of the previous and the current year-end population (the per-capita denominator NBS uses)."""
+    refuse_across_years(year_end, "an average of two year-end populations")
     _require_consecutive(year_end.index)
-    return (year_end + year_end.shift(1)) / 2.0
+    return _gap_breaks((year_end + year_end.shift(1)) / 2.0, 1)
 
 
 def per_capita_yuan(total_100m_yuan, population_10k):
@@ -118,3 +120,30 @@ def _require_consecutive(index: pd.Index) -> None:
     years = list(index)
     if any(b - a != 1 for a, b in zip(years, years[1:])):
         raise ValueError(f"years must be consecutive and sorted; got {years}")
+
+
+class NotASeriesError(ValueError):
+    """Arithmetic across years of a vintage whose years do not form a comparable series
+    (e.g. each year's communiqué, on the basis current that year): refused, never guessed."""
+
+
+def refuse_across_years(table, what: str) -> None:
+    """Raise :class:`NotASeriesError` when ``table`` (from ``DataPackage.wide``, which records the vintage
+    in ``attrs``) belongs to a vintage that vintages.csv marks ``series = no``."""
+    attrs = getattr(table, "attrs", {}) or {}
+    if attrs.get("series") is False:
+        raise NotASeriesError(
+            f"{what} across years of vintage {attrs.get('vintage')!r} is refused: its years are separate releases, "
+            f"each on the basis current that year, not a comparable series (vintages.csv, column 'series' = no). "
+            f"Use a census-revised series vintage (census4, census5, …) or a rate as printed.")
+
+
+def _gap_breaks(result, periods: int):
+    """NaN for every row whose window crosses a year listed in ``attrs['breaks']`` (a new segment)."""
+    breaks = (getattr(result, "attrs", {}) or {}).get("breaks") or ()
+    for b in breaks:
+        for k in range(periods):
+            if b + k in result.index:
+                result.loc[b + k] = np.nan
+    return result
+

@@ -6,6 +6,8 @@ renders them (admonitions included) in the built book.
 
 from __future__ import annotations
 
+import numbers
+
 import pandas as pd
 
 
@@ -37,7 +39,9 @@ def markdown_table(frame: pd.DataFrame, float_format: str = "{:,.1f}", index: bo
         for value in row:
             if value is None or (isinstance(value, float) and pd.isna(value)):
                 cells.append("—")
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
+                cells.append(f"{int(value):,}")   # a count stays an integer: 5,539, not 5,539.0
+            elif isinstance(value, numbers.Real) and not isinstance(value, bool):
                 shown = float_format.format(value)
                 if shown.lstrip("+-").replace("0", "").replace(".", "").replace(",", "") == "":
                     shown = shown.lstrip("+-")  # no "-0.00": a value that rounds to zero has no sign

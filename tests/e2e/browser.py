@@ -10,6 +10,7 @@ by the browser itself, so nothing leaves the machine even when a page asks for i
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 import time
@@ -337,7 +338,9 @@ def image_problems(visit: Visit) -> list[str]:
         name = img["src"].rsplit("/", 1)[-1][:60]
         if not img["complete"] or img["width"] == 0:
             problems.append(f"image did not load: {img['src']}")
-        if img["inArticle"] and not (img["alt"] or "").strip():
+        alt = (img["alt"] or "").strip()
+        # Sphinx writes the file's path as alt when a chart has none: that is no alt text either
+        if img["inArticle"] and (not alt or re.search(r"\.(png|svg|jpe?g|gif)$", alt, re.I)):
             problems.append(f"image without alt text: {name}")
     return problems
 
@@ -367,6 +370,179 @@ def live_link_problems(visit: Visit, site: Site) -> list[LinkProblem]:
     return problems
 
 
+# --------------------------------------------------------------------------- the reader's page (issue 14)
+
+WIDTHS = (1280, 400)          # a laptop and a phone: the layout checks run at both
+# Theme strings that must never show in English inside the article (outside it, any English word fails).
+THEME_ENGLISH = ("Show code cell", "Hide code cell", "code cell source", "code cell output", "code cell content",
+                 "Click to show", "Click to hide", "Copy to clipboard", "Copyright", "Link to this",
+                 "Toggle", "Skip to main content", "Back to top", "Download source", "Print to PDF")
+# Names the reader may see in Latin letters outside the article (the book's own name, file suffixes).
+ALLOWED_LATIN = ("jjj-book", "Jupyter Book", "Jupyter", "Noto Sans SC", "PDF", "CSV", "PNG", "GDP", "PM2.5")
+
+_WIDTH_JS = r"""
+async ([minFontPt, legiblePx, screenDpi, pixelRatio, width]) => {
+  const art = document.querySelector("article") || document.body;
+  const shown = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+  const tag = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+                    (el.classList.length ? "." + [...el.classList].slice(0, 2).join(".") : "");
+  const out = {tables: [], overflow: [], charts: []};
+  const textNodes = el => { const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT); const a = [];
+                            let n; while ((n = w.nextNode())) if (n.data.trim()) a.push(n); return a; };
+  // tables: no column narrower than two Chinese characters; a short word never breaks
+  for (const cell of art.querySelectorAll("td, th")) {
+    const text = cell.textContent.trim().replace(/\s+/g, " ");
+    if (!text || !shown(cell)) continue;
+    const cs = getComputedStyle(cell);
+    const em = parseFloat(cs.fontSize);
+    const content = cell.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    if (content < 2 * em - 0.5)
+      out.tables.push(`column narrower than two Chinese characters (${Math.round(content)} px < ${2 * em} px): "${text.slice(0, 24)}"`);
+    if (text.length <= 6 && !/\s/.test(text)) {
+      const tops = new Set();
+      for (const node of textNodes(cell)) {
+        const range = document.createRange(); range.selectNodeContents(node);
+        for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top));
+      }
+      if (tops.size > 1) out.tables.push(`"${text}" breaks over ${tops.size} lines`);
+    }
+  }
+  // the page never scrolls sideways (a wide table scrolls inside its own box)
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth + 1) {
+    const clipped = el => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+                              const o = getComputedStyle(p).overflowX; if (o !== "visible") return true; } return false; };
+    const wide = [...document.body.querySelectorAll("*")].filter(el => shown(el) && !clipped(el)
+                   && el.getBoundingClientRect().right > doc.clientWidth + 1);
+    const leaves = wide.filter(el => !wide.some(other => other !== el && el.contains(other))).slice(0, 5);
+    out.overflow.push(`the page is ${doc.scrollWidth} px wide in a ${doc.clientWidth} px window (sideways scroll); ` +
+                      `widest: ${leaves.map(el => `${tag(el)} to ${Math.round(el.getBoundingClientRect().right)} px`).join(", ")}`);
+  }
+  // charts: never upscaled; a notebook chart is a 2x image whose smallest text stays legible
+  const pngDpi = buf => { const v = new DataView(buf); let i = 8;
+    while (i + 8 <= v.byteLength) { const len = v.getUint32(i); const type = String.fromCharCode(
+        v.getUint8(i + 4), v.getUint8(i + 5), v.getUint8(i + 6), v.getUint8(i + 7));
+      if (type === "pHYs" && v.getUint8(i + 16) === 1) return v.getUint32(i + 8) * 0.0254;
+      if (type === "IDAT") return null; i += 12 + len; } return null; };
+  for (const img of art.querySelectorAll("img")) {
+    if (!img.complete || !img.naturalWidth || !shown(img)) continue;
+    const name = (img.currentSrc || img.src).split("/").pop().slice(0, 24);
+    const w = img.getBoundingClientRect().width;
+    if (w > img.naturalWidth + 0.5)
+      out.charts.push(`${name}: shown ${Math.round(w)} px wide, above its natural ${img.naturalWidth} px (upscaled, blurred)`);
+    if (!img.closest(".cell_output") && !/\/_images\//.test(img.currentSrc)) continue;   // charts only
+    let density = 1;
+    if (/\.png([?#]|$)/i.test(img.currentSrc)) {
+      const dpi = pngDpi(await (await fetch(img.currentSrc)).arrayBuffer());
+      density = dpi ? dpi / screenDpi : 1;
+      if (density < pixelRatio - 0.05)
+        out.charts.push(`${name}: a ${density.toFixed(2)}x image (${dpi ? Math.round(dpi) + " dpi" : "no resolution"}), not ${pixelRatio}x: not crisp`);
+    }
+    const smallest = minFontPt * screenDpi / 72 * w / (img.naturalWidth / density);
+    if (smallest < legiblePx - 0.05)
+      out.charts.push(`${name}: smallest text about ${smallest.toFixed(1)} px at ${width} px (needs ${legiblePx} px)`);
+  }
+  return out;
+}
+"""
+
+_TEXT_JS = r"""
+([themeEnglish, allowedLatin, ids]) => {
+  const art = document.querySelector("article") || document.body;
+  const shown = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+  const skip = "script, style, noscript, template, code, pre, kbd, samp, .math, mjx-container";
+  const cjk = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60\u201c\u201d\u2018\u2019\u2026\u2014";
+  const gap = new RegExp(`[${cjk}][ \\t\\n\\u00a0]+[${cjk}]`, "g");
+  const word = /[A-Za-z]*[a-z]{2,}[A-Za-z]*/g;
+  const latin = text => { let t = " " + text + " ";
+    for (const a of allowedLatin) t = t.split(a).join(" ");
+    t = t.replace(/\.[A-Za-z0-9]+\b/g, " ");           // file suffixes in the download menu
+    return t.match(word) || []; };
+  const out = {spacing: [], english: [], identifiers: []};
+  // 1. no space between two Chinese characters in the prose (each block, code left out)
+  for (const block of art.querySelectorAll("p, li, td, th, dt, dd, h1, h2, h3, h4, h5, h6, caption, figcaption, summary")) {
+    if (block.closest(skip)) continue;
+    const clone = block.cloneNode(true);
+    clone.querySelectorAll(skip + ", p, li, ul, ol, table, dl").forEach(el => el.replaceWith("\u0000"));
+    const text = clone.textContent.replace(/[ \t\n]+/g, " ");
+    for (const m of text.matchAll(gap)) out.spacing.push(`space between Chinese characters: "…${text.slice(Math.max(0, m.index - 8), m.index + m[0].length + 8).trim()}…"`);
+  }
+  // 2. theme strings in Chinese; 3. no claim ids, region codes or chapter file names in visible text
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const el = node.parentElement, text = node.data.replace(/\s+/g, " ").trim();
+    if (!el || !text || el.closest(skip)) continue;
+    const inArticle = art.contains(node);
+    if (!inArticle || el.closest("details.hide > summary, .prev-next-area, footer")) {
+      const found = latin(text);
+      if (found.length) out.english.push(`English in the page's own text: "${text.slice(0, 50)}" (${found.join(", ")})`);
+    } else {
+      for (const s of themeEnglish) if (text.includes(s)) out.english.push(`theme string in English: "${text.slice(0, 50)}"`);
+    }
+    if (inArticle && shown(el)) {
+      for (const re of ids) for (const m of text.matchAll(new RegExp(re, "g")))
+        out.identifiers.push(`internal identifier in visible text: ${m[0]} in "${text.slice(0, 50)}"`);
+    }
+  }
+  for (const el of document.querySelectorAll("[title], [aria-label], [placeholder]")) {
+    if (el.closest("script, template")) continue;
+    for (const attr of ["title", "aria-label", "placeholder"]) {
+      const value = el.getAttribute(attr);
+      if (value && latin(value).length) out.english.push(`English ${attr}="${value}" on <${el.tagName.toLowerCase()}>`);
+    }
+  }
+  for (const key of Object.keys(out)) out[key] = [...new Set(out[key])];
+  return out;
+}
+"""
+
+# Claim ids (status.gdp_2011, word.word_…), region codes, chapter file names, vintage ids with a digit.
+IDENTIFIER_PATTERNS = [r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)*\.[a-z][a-z0-9]*_[a-z0-9_]+\b", r"\bCN-[A-Z]{2}\b",
+                       r"\b0\d_[a-z][a-z_]*\b(?!\.)"]
+
+
+def identifier_patterns() -> list[str]:
+    """IDENTIFIER_PATTERNS plus the data package's vintage ids that contain a digit (census4, idx2021d)."""
+    import csv
+
+    from conftest import DATA
+
+    patterns = list(IDENTIFIER_PATTERNS)
+    try:
+        with (DATA / "vintages.csv").open(encoding="utf-8") as fh:
+            ids = [row["id"] for row in csv.DictReader(fh) if any(ch.isdigit() for ch in row.get("id", ""))]
+    except (OSError, KeyError):
+        ids = []
+    if ids:
+        patterns.append(r"\b(?:" + "|".join(sorted(map(re.escape, ids), key=len, reverse=True)) + r")\b")
+    return patterns
+
+
+def reader_problems(visit: Visit) -> dict[str, list[str]]:
+    """What a reader sees, at 1280 px and at 400 px (the tab goes back to 1280 px afterwards):
+    table columns, sideways scroll, charts, spaces in Chinese, English theme strings, internal ids."""
+    from jjj_book import plots
+
+    page = visit.page
+    found: dict[str, list[str]] = {"tables": [], "overflow": [], "charts": []}
+    try:
+        for width in WIDTHS:
+            if page.viewport_size["width"] != width:
+                page.set_viewport_size({"width": width, "height": VIEWPORT["height"]})
+                page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            result = page.evaluate(_WIDTH_JS, [plots.MIN_FONT_PT, plots.LEGIBLE_PX[width], plots.SCREEN_DPI,
+                                               plots.PIXEL_RATIO, width])
+            for key, problems in result.items():
+                if key == "overflow" and width != 400:
+                    continue   # a laptop window may scroll a very wide page; a phone never should
+                found[key] += [f"[{width} px] {p}" for p in problems]
+    finally:
+        page.set_viewport_size(VIEWPORT)
+    found.update(page.evaluate(_TEXT_JS, [list(THEME_ENGLISH), list(ALLOWED_LATIN), identifier_patterns()]))
+    return found
+
+
 # --------------------------------------------------------------------------- all checks, one load
 
 @dataclass(repr=False)
@@ -390,6 +566,7 @@ def inspect_page(tab: Tab, url: str, site: Site) -> PageReport:
         "fonts": font_problems(visit, tab.cdp()),
         "images": image_problems(visit),
         "links": written + live,   # as written in the HTML, then those only the live page has
+        **reader_problems(visit),  # tables, overflow, charts, spacing, english, identifiers
     })
 
 

@@ -176,3 +176,82 @@ def page_path(docname: str) -> str:
 def toc_pages(book: Path) -> list[str]:
     """The HTML file of every page the book's _toc.yml lists, root first."""
     return [page_path(name) for name in toc_docnames(book)]
+
+
+# --------------------------------------------------------------------------- navigation (issue 14 §6)
+
+class _ArticleLinks(HTMLParser):
+    """The links inside the <article> of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self._article = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "article":
+            self._article += 1
+        elif tag == "a" and self._article:
+            href = dict(attrs).get("href")
+            if href:
+                self.links.append(href)
+
+    def handle_endtag(self, tag):
+        if tag == "article" and self._article:
+            self._article -= 1
+
+
+def pages_not_linked_from(site: Site, page: str, pages: list[str]) -> list[str]:
+    """The pages of ``pages`` (other than ``page``) that no link in ``page``'s article leads to."""
+    parser = _ArticleLinks()
+    parser.feed((site.root / page).read_text(encoding="utf-8"))
+    targets = set()
+    for href in parser.links:
+        try:
+            resolved = site.resolve(page, href)
+        except ValueError:
+            continue
+        if resolved:
+            targets.add(resolved[0])
+    return [p for p in pages if p != page and p not in targets]
+
+
+class _Sidebar(HTMLParser):
+    """Part captions and chapter titles of the book's navigation (the primary sidebar)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.captions: list[str] = []
+        self.titles: list[str] = []
+        self._nav = 0
+        self._into: list | None = None
+        self._buffer = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if tag == "nav" and "bd-docs-nav" in classes:
+            self._nav += 1
+        elif self._nav and tag == "span" and "caption-text" in classes:
+            self._into, self._buffer = self.captions, ""
+        elif self._nav and tag == "a" and "reference" in classes:
+            self._into, self._buffer = self.titles, ""
+
+    def handle_endtag(self, tag):
+        if tag in ("span", "a") and self._into is not None:
+            self._into.append(" ".join(self._buffer.split()))
+            self._into = None
+        elif tag == "nav" and self._nav:
+            self._nav -= 1
+
+    def handle_data(self, data):
+        if self._into is not None:
+            self._buffer += data
+
+
+def sidebar_repeats(site: Site, page: str) -> list[str]:
+    """Part captions of the sidebar that are also a chapter title there (发展现状 above 发展现状)."""
+    parser = _Sidebar()
+    parser.feed((site.root / page).read_text(encoding="utf-8"))
+    titles = set(parser.titles)
+    return [f"part caption {c!r} is also a chapter title in the sidebar" for c in parser.captions if c in titles]

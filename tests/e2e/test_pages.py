@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT
 
 from .browser import expect_no_problems
-from .sitecheck import toc_pages
+from .sitecheck import pages_not_linked_from, sidebar_repeats, toc_pages
 
 pytestmark = pytest.mark.slow
 TOC_PAGES = toc_pages(ROOT)
@@ -60,3 +60,44 @@ def test_links_resolve_on_the_pages_outside_the_toc_too(site):
     others = [page for page in site.pages if page not in TOC_PAGES]
     assert "index.html" in others and "search.html" in others
     expect_no_problems([problem for page in others for problem in site.link_problems(page)], "pages outside the TOC")
+
+
+# --------------------------------------------------------------------------- the reader's page (issue 14)
+
+@per_page
+def test_no_table_column_narrower_than_two_chinese_characters_at_1280_and_400_px(report, page):
+    expect_no_problems(report.problems["tables"], page)
+
+
+@per_page
+def test_no_sideways_page_scroll_at_400_px(report, page):
+    expect_no_problems(report.problems["overflow"], page)
+
+
+@per_page
+def test_every_chart_is_crisp_never_upscaled_and_its_text_legible(report, page):
+    expect_no_problems(report.problems["charts"], page)
+
+
+@per_page
+def test_no_space_between_two_chinese_characters(report, page):
+    expect_no_problems(report.problems["spacing"], page)
+
+
+@per_page
+def test_no_english_theme_strings(report, page):
+    expect_no_problems(report.problems["english"], page)
+
+
+@per_page
+def test_no_claim_ids_or_region_codes_in_visible_text(report, page):
+    expect_no_problems(report.problems["identifiers"], page)
+
+
+def test_the_introduction_links_every_page_of_the_table_of_contents(site):
+    expect_no_problems([f"{p} is not linked from {TOC_PAGES[0]}" for p in
+                        pages_not_linked_from(site, TOC_PAGES[0], TOC_PAGES)], TOC_PAGES[0])
+
+
+def test_no_part_caption_repeats_a_chapter_title_in_the_sidebar(site):
+    expect_no_problems(sidebar_repeats(site, TOC_PAGES[0]), TOC_PAGES[0])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .sitecheck import Site, toc_docnames
+from .sitecheck import Site, pages_not_linked_from, sidebar_repeats, toc_docnames
 
 
 def test_toc_pages_cover_parts_sections_globs_and_file_suffixes(tmp_path):
@@ -45,3 +45,24 @@ def test_link_checker_rules(tmp_path):
                         ("../../up.html", "points outside the book"),
                         ("q.html", "leads to a missing file (a/q.html)"),
                         ("%E6%B2%B3%E5%8C%97.html", "leads to a missing file (a/河北.html)")]
+
+
+def test_pages_the_introduction_does_not_link(tmp_path):
+    """Only links in the article count (the sidebar links every page anyway)."""
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "intro.html").write_text(
+        '<nav><a href="b.html">乙</a><a href="c.html">丙</a></nav>'
+        '<article><a href="a.html#top">甲</a><a href="../index.html">首页</a><a href="https://x.org/c.html">外</a></article>',
+        encoding="utf-8")
+    pages = ["c/intro.html", "c/a.html", "c/b.html", "c/c.html"]
+    assert pages_not_linked_from(Site(tmp_path), "c/intro.html", pages) == ["c/b.html", "c/c.html"]
+
+
+def test_a_part_caption_that_is_also_a_chapter_title(tmp_path):
+    nav = ('<nav class="bd-docs-nav"><p class="caption"><span class="caption-text">{cap}</span></p>'
+           '<ul><li class="toctree-l1"><a class="reference internal" href="a.html">发展现状</a></li></ul></nav>')
+    (tmp_path / "bad.html").write_text(nav.format(cap="发展现状"), encoding="utf-8")
+    (tmp_path / "good.html").write_text(nav.format(cap="总体评估"), encoding="utf-8")
+    site = Site(tmp_path)
+    assert sidebar_repeats(site, "bad.html") == ["part caption '发展现状' is also a chapter title in the sidebar"]
+    assert sidebar_repeats(site, "good.html") == []

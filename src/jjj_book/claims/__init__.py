@@ -2,13 +2,17 @@
 
 A :class:`Claim` records what the report says (paraphrased, never quoted), the
 value it gives, the unit, the tolerance that the report's rounding allows and
-the vintage the check uses by default. Its ``check`` function recomputes the
-figure from a :class:`~jjj_book.data.DataPackage` in one vintage; the verdict
-is then
+the vintage the check uses by default, and whether it is the report's own
+statement or a premise the book wrote (``kind``). Its ``check`` function rebuilds
+the figure from a :class:`~jjj_book.data.DataPackage` in one vintage and says on
+what basis (recomputed from components, or looked up as published); the verdict
+(names and labels in :mod:`jjj_book.vocab`) is then
 
-- ``reproduced`` — the recomputed value is within the tolerance (or, for a
-  yes/no or direction statement, the same);
-- ``differs`` — it is not; the result carries the recomputed value and the
+- ``recomputed`` — recomputed from its components, within the tolerance (or, for
+  a yes/no or direction statement, the same);
+- ``matches_publication`` — the figure was looked up in an official publication
+  and agrees (there was nothing to recompute it from);
+- ``differs`` — either disagrees; the result carries the book's value and the
   difference;
 - ``cannot_check`` — the data needed are not in the package; the result says
   which.
@@ -24,8 +28,12 @@ from dataclasses import asdict, dataclass
 from typing import Callable
 
 from jjj_book.data import DataPackage
+from jjj_book.vocab import KINDS, VERDICTS  # noqa: F401  (re-exported)
 
-VERDICTS = ("reproduced", "differs", "cannot_check")
+# Statements registered with this prefix are premises the book wrote (kind "premise");
+# the prefix is stripped, the kind is kept as data.
+PREMISE_PREFIX = "报告的前提（本书转述）："
+BASES = ("recomputed", "published")
 
 
 class CannotCheck(Exception):
@@ -34,8 +42,16 @@ class CannotCheck(Exception):
 
 @dataclass(frozen=True)
 class Reproduction:
+    """What a check found. ``basis``: "recomputed" from components, or "published" when the
+    figure was looked up as an official publication printed it."""
+
     value: float | bool | str
     note: str = ""
+    basis: str = "recomputed"
+
+    def __post_init__(self):
+        if self.basis not in BASES:
+            raise ValueError(f"basis must be one of {BASES}, not {self.basis!r}")
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,7 @@ class Claim:
     vintage: str
     vintage_param: str
     check: Callable[[DataPackage, str], Reproduction]
+    kind: str = "report"
 
 
 @dataclass(frozen=True)
@@ -65,6 +82,8 @@ class Result:
     verdict: str
     vintage: str
     note: str
+    kind: str = "report"
+    basis: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -74,8 +93,11 @@ REGISTRY: dict[str, Claim] = {}
 
 
 def register(*, id: str, chapter: str, section: str, statement: str, reported, unit: str,
-             vintage: str, vintage_param: str, tolerance: float = 0.0):
+             vintage: str, vintage_param: str, tolerance: float = 0.0, kind: str | None = None):
     """Decorator: add the decorated check function to the registry as a claim.
+
+    ``kind`` is "report" (the report's own statement) or "premise" (a premise the book
+    wrote); a statement starting with :data:`PREMISE_PREFIX` is a premise, prefix stripped.
 
     ``vintage`` is the default vintage; ``vintage_param`` names the chapter parameter
     that chooses it, so a chapter re-run with other parameters checks its claims in
@@ -85,21 +107,28 @@ def register(*, id: str, chapter: str, section: str, statement: str, reported, u
     def wrap(check):
         if id in REGISTRY:
             raise ValueError(f"claim id {id!r} registered twice")
-        REGISTRY[id] = Claim(id=id, chapter=chapter, section=section, statement=statement,
+        text, found = statement, kind
+        if statement.startswith(PREMISE_PREFIX):
+            text, found = statement[len(PREMISE_PREFIX):], kind or "premise"
+        found = found or "report"
+        if found not in KINDS:
+            raise ValueError(f"claim {id}: kind must be one of {KINDS}, not {found!r}")
+        REGISTRY[id] = Claim(id=id, chapter=chapter, section=section, statement=text,
                              reported=reported, unit=unit, tolerance=tolerance,
-                             vintage=vintage, vintage_param=vintage_param, check=check)
+                             vintage=vintage, vintage_param=vintage_param, check=check, kind=found)
         return check
 
     return wrap
 
 
-def judge(claim: Claim, reproduced) -> tuple[str, float | None]:
-    """Verdict and difference (reproduced − reported) for a recomputed value."""
+def judge(claim: Claim, reproduced, basis: str = "recomputed") -> tuple[str, float | None]:
+    """Verdict and difference (book's value − reported) for a value found on ``basis``."""
+    agrees = "matches_publication" if basis == "published" else "recomputed"
     if isinstance(claim.reported, (bool, str)):
-        return ("reproduced" if reproduced == claim.reported else "differs"), None
+        return (agrees if reproduced == claim.reported else "differs"), None
     difference = float(reproduced) - float(claim.reported)
     ok = math.isclose(abs(difference), claim.tolerance) or abs(difference) <= claim.tolerance
-    return ("reproduced" if ok else "differs"), difference
+    return (agrees if ok else "differs"), difference
 
 
 def evaluate_claim(claim: Claim, package: DataPackage, vintage: str | None = None) -> Result:
@@ -108,14 +137,14 @@ def evaluate_claim(claim: Claim, package: DataPackage, vintage: str | None = Non
         rep = claim.check(package, vintage)
     except CannotCheck as why:
         return Result(claim.id, claim.chapter, claim.section, claim.statement, claim.reported,
-                      None, None, claim.unit, "cannot_check", vintage, str(why))
-    verdict, difference = judge(claim, rep.value)
+                      None, None, claim.unit, "cannot_check", vintage, str(why), claim.kind, None)
+    verdict, difference = judge(claim, rep.value, rep.basis)
     value = rep.value
     if isinstance(value, float):
         value = round(value, 6)
         difference = None if difference is None else round(difference, 6)
     return Result(claim.id, claim.chapter, claim.section, claim.statement, claim.reported,
-                  value, difference, claim.unit, verdict, vintage, rep.note)
+                  value, difference, claim.unit, verdict, vintage, rep.note, claim.kind, rep.basis)
 
 
 def evaluate(package: DataPackage, chapter: str | None = None, ids: list[str] | None = None,

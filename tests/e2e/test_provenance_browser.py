@@ -1,0 +1,194 @@
+"""Where is this number from? — tried in headless Chromium as a reader does it, on the demo book
+(tests/provenance_book.py: one chapter using every provenance call, built from a data copy in which
+Beijing's 2011 GDP was changed): a number in the prose, a table cell and a verdict open a panel naming
+a publication of data/sources.csv; a chart switched to another vintage changes its image, its source
+line and its verdict; every number the page shows in its text has provenance."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+
+from conftest import DATA
+
+from provenance_book import CHANGED_VALUE, build_demo_book
+
+from .browser import StaticServer, Tab
+
+pytestmark = pytest.mark.slow
+with (DATA / "sources.csv").open(encoding="utf-8") as _fh:
+    SOURCES = {row["id"]: row for row in csv.DictReader(_fh)}
+PANEL = ".jjj-prov-panel"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, browser):
+    page_file = build_demo_book(tmp_path_factory.mktemp("provbook") / "book")
+    server = StaticServer(page_file.parents[1])
+    tab = Tab(browser, server.origin)
+    url = server.url("chapters/demo.html")
+    yield tab, url
+    tab.close()
+    server.close()
+
+
+@pytest.fixture
+def page(demo, shoot):
+    tab, url = demo
+    shoot(tab, url)
+    visit = tab.open(url)
+    assert not visit.console_errors, visit.console_errors
+    assert not visit.failures, visit.failures
+    return tab.page
+
+
+def panel_sources(page) -> list[str]:
+    """The source ids the open panel shows (data attributes), after checking it is visible."""
+    panel = page.locator(PANEL)
+    assert panel.is_visible(), "no provenance panel opened"
+    ids = panel.locator(".jjj-prov-source[data-source]").evaluate_all("els => els.map(e => e.dataset.source)")
+    return ids
+
+
+def assert_names_a_real_source(page) -> None:
+    ids = panel_sources(page)
+    assert ids, "the panel names no source"
+    text = page.locator(PANEL).inner_text()
+    for sid in ids:
+        assert sid in SOURCES, f"{sid} is not in data/sources.csv"
+        assert SOURCES[sid]["publication"] in text, f"the panel does not name the publication of {sid}"
+        assert sid not in text, "a source id is shown to the reader"
+    assert not re.search(r"CN-[A-Z]{2}|census\d|\bJJJ\b", text), f"codes shown to the reader: {text}"
+
+
+def test_a_number_in_the_prose_opens_its_formula_and_rows_by_keyboard(page):
+    number = page.locator("#n-gdp_2011_total")
+    number.focus()
+    page.keyboard.press("Enter")
+    text = page.locator(PANEL).inner_text()
+    assert "北京、天津、河北2011年地区生产总值之和" in text   # the formula in words
+    assert_names_a_real_source(page)
+    rows = page.locator(f"{PANEL} .jjj-prov-row")
+    assert rows.count() == 3
+    beijing = rows.filter(has_text="北京")
+    assert CHANGED_VALUE[:2] in beijing.inner_text() and "17,000.1" in beijing.inner_text()
+    beijing.click()                                      # an input opens the same way
+    assert "四经普修订数" in page.locator(PANEL).inner_text()
+    assert_names_a_real_source(page)
+    page.keyboard.press("Escape")
+    assert not page.locator(PANEL).is_visible()
+    assert page.evaluate("document.activeElement.id") == "n-gdp_2011_total"   # focus goes back
+
+
+def test_an_observation_in_the_prose_is_one_row_and_links_to_itself(page):
+    page.locator("#n-bj_2011").click()
+    text = page.locator(PANEL).inner_text()
+    assert "17,000.1" in text and "北京" in text and "2011" in text
+    assert_names_a_real_source(page)
+    assert page.locator(f"{PANEL} a.jjj-prov-link").get_attribute("href") == "#n-bj_2011"
+
+
+def test_a_table_cell_opens_its_observation(page):
+    cell = page.locator('[data-jjj-prov="gdp-table:0:0"]')
+    assert cell.inner_text() == "17,000"
+    cell.click()
+    assert "17,000.1" in page.locator(PANEL).inner_text()
+    assert_names_a_real_source(page)
+
+
+def test_a_verdict_opens_the_report_and_the_books_rows(page):
+    line = page.locator("#claim-status-gdp_2011")
+    line.locator('.jjj-compare [data-jjj-prov$=":reported"]').click()
+    assert "京津冀协同发展报告（2023）" in page.locator(PANEL).inner_text()
+    assert not line.evaluate("d => d.open"), "opening the number also unfolded the line"
+    page.keyboard.press("Escape")
+    line.locator('.jjj-compare [data-jjj-prov$=":book"]').click()
+    assert_names_a_real_source(page)
+    page.keyboard.press("Escape")
+    line.locator("summary").first.click()
+    line.locator("details.jjj-alts > summary").click()
+    alts = line.locator(".jjj-alts-table").inner_text()
+    assert "五经普" in alts and "4.76" in alts     # the same claim under the 5th-census revision
+    line.locator('.jjj-alts-table [data-jjj-prov$="@census5:book"]').click()   # openable the same way
+    assert "五经普" in page.locator(PANEL).inner_text()
+    assert_names_a_real_source(page)
+
+
+def test_switching_a_charts_vintage_changes_image_source_line_and_verdict(page):
+    box = page.locator("#jjj-variants-gdp")
+    shown = box.locator(".jjj-variant:visible")
+    assert shown.count() == 1
+    before = (shown.locator("img").get_attribute("src"), shown.locator(".jjj-chart-source").inner_text(),
+              shown.locator(".jjj-verdict").inner_text())
+    assert "四经普" in before[1]
+    box.locator("label", has_text="五经普").click()
+    shown = box.locator(".jjj-variant:visible")
+    assert shown.count() == 1
+    after = (shown.locator("img").get_attribute("src"), shown.locator(".jjj-chart-source").inner_text(),
+             shown.locator(".jjj-verdict").inner_text())
+    assert after[0] != before[0], "the image did not change"
+    assert "五经普" in after[1] and after[1] != before[1], "the source line did not follow"
+    assert "4.76" in after[2] and after[2] != before[2], "the verdict did not follow"
+    assert shown.locator("img").evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
+    assert after[0].startswith("../_images/jjj-variant-"), "the image is not a file of the book"
+
+
+def test_every_number_in_the_text_has_provenance(page):
+    bare = page.evaluate("""() => {
+      const rec = {};
+      document.querySelectorAll('script.jjj-provenance').forEach(s => Object.assign(rec, JSON.parse(s.textContent).numbers));
+      const glued = [...document.querySelectorAll('span.pasted-text')].filter(s => /\\d/.test(s.textContent));
+      const marked = [...document.querySelectorAll('[data-jjj-prov]')];
+      return glued.filter(s => !s.classList.contains('jjj-num')).map(s => s.id || s.textContent)
+        .concat(marked.filter(s => !(s.dataset.jjjProv in rec)).map(s => s.dataset.jjjProv));
+    }""")
+    assert bare == []
+    assert page.locator("span.pasted-text.jjj-num").count() == 4
+    page.locator("#n-bj_2011-2").click()                 # the same number pasted again opens the same record
+    assert "17,000.1" in page.locator(PANEL).inner_text()
+
+
+def test_the_panel_fits_a_phone(demo, browser):
+    tab, url = demo
+    context = browser.new_context(viewport={"width": 400, "height": 800})
+    try:
+        phone = context.new_page()
+        phone.goto(url)
+        phone.locator("#n-gdp_2011_total").click()
+        box = phone.locator(PANEL).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 400
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 800
+    finally:
+        context.close()
+
+
+# --------------------------------------------------------------------------- the book's own chapters
+
+def _chapters_with_verdicts() -> list[str]:
+    from conftest import ROOT
+
+    from .sitecheck import toc_pages
+
+    pages = []
+    for page in toc_pages(ROOT):
+        notebook = ROOT / page.replace(".html", ".ipynb")
+        if notebook.is_file() and "ch.verdicts(" in notebook.read_text(encoding="utf-8"):
+            pages.append(page)
+    return pages
+
+
+@pytest.mark.parametrize("chapter", _chapters_with_verdicts())
+def test_a_verdict_value_of_every_chapter_opens_its_sources(tab, server, shoot, chapter):
+    url = server.url(chapter)
+    shoot(tab, url)
+    tab.open(url)
+    page = tab.page
+    book_values = page.locator('.jjj-verdict > summary .jjj-compare [data-jjj-prov$=":book"]')
+    assert book_values.count() > 0, f"{chapter}: no verdict value opens its sources"
+    book_values.first.click()
+    assert_names_a_real_source(page)
+    page.keyboard.press("Escape")
+    page.locator('.jjj-verdict > summary .jjj-compare [data-jjj-prov$=":reported"]').first.click()
+    assert "京津冀协同发展报告（2023）" in page.locator(PANEL).inner_text()
