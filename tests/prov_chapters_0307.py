@@ -21,7 +21,7 @@ from conftest import DATA, ROOT, build_book, set_cell
 # shows the value) or "numbers" (a number of the page shows it).
 CHANGES = {
     "03_innovation": ("rd_intensity,CN-HE,2023,annual,", "published", "2.18", "2.18"),
-    "04_public_services": ("disposable_income_all,CN-HE,2023,annual,", "survey", "32903", "32,903"),
+    "04_public_services": ("disposable_income_all,CN-HE,2023,annual,", "survey", "33903", "33,903"),
     "05_green": ("pm25_concentration,CN-BJ,2023,annual,", "published", "33.0", "33"),
     "06_culture": ("culture_revenue,CN-HE,2024,annual,", "published", "895.1", "895.1"),
     "07_scorecard": ("gdp,CN-BJ,2011,annual,", "census4", "17000.1", "17,000.1"),
@@ -96,3 +96,23 @@ def counts(page_html: str) -> dict[str, int]:
     marked = [n["data-jjj-prov"] for n in soup.select("[data-jjj-prov]")]
     verdicts = sum(1 for k in marked if k.endswith((":reported", ":book")))
     return {"prose": prose, "tables": len(marked) - verdicts, "verdicts": verdicts}
+
+
+def problems(stem: str, page_html: str) -> list[str]:
+    """What is wrong with the provenance of a page built by :func:`build_chapter_book`: numbers without
+    provenance (see ``numbers_without_provenance``), and the changed value missing from its rows or from
+    every number's inputs."""
+    from provenance_book import numbers_without_provenance
+
+    bad = numbers_without_provenance(page_html)
+    prefix, vintage, _value, shown = CHANGES[stem]
+    indicator, region, year, period = prefix.rstrip(",").split(",")
+    rid = f"{indicator}|{region}|{year}|{period}|{vintage}"
+    rec = page_record(page_html)
+    if rid not in rec["rows"]:
+        return bad + [f"the changed row {rid} is not in the page's provenance"]
+    if rec["rows"][rid]["value"] != shown:
+        bad.append(f"the changed row shows {rec['rows'][rid]['value']}, not {shown}")
+    if not any(rid in number["rows"] for number in rec["numbers"].values()):
+        bad.append(f"no number of the page comes from the changed row {rid}")
+    return bad

@@ -20,7 +20,8 @@ import pytest
 
 from conftest import md, set_cell, tiny_book, write_notebook
 from jjj_book import data
-from jjj_book.build import cache, execute, fingerprints, reads, stamp, tracking
+from jjj_book import reads
+from jjj_book.build import cache, execute, fingerprints, stamp, tracking
 
 CHAPTERS = {
     # reads the observations of one indicator, and two lookups

@@ -126,3 +126,15 @@ def test_pm25_chart_keeps_gaps_and_separates_close_points(pkg):
     assert min(abs(a - b) for a in tj_x for b in he_x) > 0.1                             # never on top of each other
     assert tj.get_marker() != he.get_marker() and ax.get_ylim()[0] == 0                  # no truncated axis
     assert ax.get_legend() is not None
+
+
+@pytest.mark.slow
+def test_every_number_of_the_page_opens_its_sources_after_a_data_change(tmp_path):
+    """Issue 16: the page built from a data copy with one value changed shows no number without
+    provenance (prose, tables, verdicts), and the changed value is among the rows a number comes from."""
+    from prov_chapters_0307 import build_chapter_book, counts, problems
+
+    page = build_chapter_book(tmp_path / "book", "05_green").read_text(encoding="utf-8")
+    assert problems("05_green", page) == []
+    found = counts(page)
+    assert found["prose"] + found["tables"] + found["verdicts"] > 0

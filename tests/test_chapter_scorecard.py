@@ -152,3 +152,15 @@ def test_the_build_does_not_count_the_written_csv_as_an_input():
     assert _writes_only(("x", None, os.O_WRONLY | os.O_CREAT))
     assert not _writes_only(("x", "rb", 0)) and not _writes_only(("x", "r+b", 0))
     assert not _writes_only(("x", None, os.O_RDONLY)) and not _writes_only(("x", None, os.O_RDWR))
+
+
+@pytest.mark.slow
+def test_every_number_of_the_page_opens_its_sources_after_a_data_change(tmp_path):
+    """Issue 16: the page built from a data copy with one value changed shows no number without
+    provenance (prose, tables, verdicts), and the changed value is among the rows a number comes from."""
+    from prov_chapters_0307 import build_chapter_book, counts, problems
+
+    page = build_chapter_book(tmp_path / "book", "07_scorecard").read_text(encoding="utf-8")
+    assert problems("07_scorecard", page) == []
+    found = counts(page)
+    assert found["prose"] + found["tables"] + found["verdicts"] > 0

@@ -56,7 +56,9 @@ def test_claims_json_lists_every_claim_with_its_verdict(capsys):
     out = json.loads(capsys.readouterr().out)
     assert {c["id"] for c in out} >= {"status.gdp_2011", "status.hebei_fastest_2021", "status.urban_rural_gap_he"}
     for item in out:
-        assert {"id", "chapter", "statement", "reported", "reproduced", "unit", "verdict", "vintage", "note"} <= set(item)
+        assert {"id", "chapter", "kind", "statement", "reported", "reproduced", "unit", "verdict", "basis", "vintage",
+                "note"} <= set(item)
+        assert item["kind"] in claims.KINDS
         assert item["verdict"] in claims.VERDICTS
 
 

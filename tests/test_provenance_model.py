@@ -1,4 +1,4 @@
-"""The provenance model (jjj_book.provenance), a claim under every vintage (jjj_book.claims.vintages),
+"""The provenance model (jjj_book.provenance), a claim under every vintage (jjj_book.chapters.vintages),
 the chapter calls that give numbers their provenance (ch.glue, ch.table, ch.verdicts, ch.chart_variants,
 ch.provenance), and the Sphinx extension (jjj_book.build.provenance) on a tiny built book.
 
@@ -17,7 +17,7 @@ from conftest import ROOT, set_cell
 from jjj_book import data
 from jjj_book.chapters import setup
 from jjj_book.claims import REGISTRY, evaluate_claim
-from jjj_book.claims.vintages import evaluate_traced, other_vintages, traced_alternatives
+from jjj_book.chapters.vintages import evaluate_traced, other_vintages, traced_alternatives
 from jjj_book.provenance import REPORT_SOURCE, Provenance, Sourced, html_id, row_id, rows_of, wide_cells
 from jjj_book.render import claim_key, verdict_list
 

@@ -158,18 +158,19 @@ def cmd_claims(args) -> int:
     except KeyError as exc:
         raise UsageError(str(exc.args[0])) from None
     if args.format == "json":
-        keys = ["id", "chapter", "statement", "reported", "reproduced", "unit", "verdict", "vintage", "note"]
+        keys = ["id", "chapter", "kind", "statement", "reported", "reproduced", "unit", "verdict", "basis",
+                "vintage", "note"]
         out = [{k: r.to_dict()[k] for k in keys} | {"difference": r.difference} for r in results]
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
-    from jjj_book.claims.render import format_value
+    from jjj_book.render import claim_values
 
     width = max((len(r.id) for r in results), default=10)
-    print(f"{'id':<{width}}  {'verdict':<12}  {'vintage':<10}  reported → reproduced")
+    print(f"{'id':<{width}}  {'kind':<8}  {'verdict':<20}  {'vintage':<10}  reported → book")
     for r in results:
-        print(f"{r.id:<{width}}  {r.verdict:<12}  {r.vintage:<10}  "
-              f"{format_value(r.reported, r.unit)} → {format_value(r.reproduced, r.unit)}")
+        reported, ours = claim_values(r)
+        print(f"{r.id:<{width}}  {r.kind:<8}  {r.verdict:<20}  {r.vintage:<10}  {reported} → {ours}")
     counts = {v: sum(r.verdict == v for r in results) for v in claims.VERDICTS}
     print("; ".join(f"{v}: {n}" for v, n in counts.items()))
     return EXIT_OK

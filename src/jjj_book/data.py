@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from jjj_book.build import reads as _reads
+from jjj_book import reads as _reads
 
 DESCRIPTOR = "datapackage.json"
 OBSERVATION_COLUMNS = [
@@ -172,7 +172,7 @@ class DataPackage:
 
     def _observations_of(self, indicator: str) -> pd.DataFrame:
         """All observations, for a caller that keeps only ``indicator``'s rows (noted as such, see
-        :mod:`jjj_book.build.reads`; reading ``observations`` any other way notes the whole table)."""
+        :mod:`jjj_book.reads`; reading ``observations`` any other way notes the whole table)."""
         if isinstance(self.tables, _Tables):
             return self.tables.rows_of(indicator)
         return self.tables["observations"]
@@ -185,7 +185,7 @@ class DataPackage:
 
 
 class _Tables(Mapping):
-    """A package's frames by resource name; reading one notes the whole table (:mod:`jjj_book.build.reads`)."""
+    """A package's frames by resource name; reading one notes the whole table (:mod:`jjj_book.reads`)."""
 
     def __init__(self, root: Path, frames: dict[str, pd.DataFrame]):
         self._root, self._frames = root, dict(frames)

@@ -13,7 +13,7 @@ everything it was computed from:
 - the Python environment (interpreter and installed distributions) and the execution
   settings (timeout, allow_errors);
 - the data it read, learned while it ran: the data package notes each table and each
-  indicator's observations a chapter reads (:mod:`jjj_book.build.reads`), and an audit hook
+  indicator's observations a chapter reads (:mod:`jjj_book.reads`), and an audit hook
   notes every other file or folder of the book it opens or lists.
 
 A result is served only if every part of that fingerprint is unchanged; otherwise the

@@ -5,7 +5,7 @@
 - the Python environment (interpreter and installed distributions) and the execution
   settings (timeout, allow_errors);
 - the data it read (:class:`Inputs`): each table and each indicator's observations noted by
-  :mod:`jjj_book.build.reads`, and every other file or folder of the book noted by
+  :mod:`jjj_book.reads`, and every other file or folder of the book noted by
   :mod:`jjj_book.build.tracking`.
 
 Only the standard library is imported at module level: the kernels import this module.
@@ -127,7 +127,7 @@ class Inputs:
 
     # --- data
     def value(self, kind: str, where: str, name: str = "") -> str:
-        """The current fingerprint of one read (see :mod:`jjj_book.build.reads`)."""
+        """The current fingerprint of one read (see :mod:`jjj_book.reads`)."""
         return self._memoised((kind, where, name), lambda: self._value(kind, where, name))
 
     def _value(self, kind: str, where: str, name: str) -> str:

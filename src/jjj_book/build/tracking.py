@@ -2,7 +2,7 @@
 
 The build runs :func:`kernel_begin` silently before a chapter's first cell and
 :func:`kernel_end` after its last; in between, :mod:`jjj_book.data` notes the tables and
-indicators read (:mod:`jjj_book.build.reads`) and an audit hook notes every other file or
+indicators read (:mod:`jjj_book.reads`) and an audit hook notes every other file or
 folder of the book the chapter opens or lists. :func:`kernel_end` writes the notes to a report
 file that :func:`jjj_book.build.cache.store` turns into the result's fingerprint.
 
@@ -26,7 +26,7 @@ _KERNEL: dict = {}
 
 def kernel_begin(root: str, skip: list[str], report: str) -> None:
     """Start noting what this kernel reads (run silently before a chapter's first cell)."""
-    from jjj_book.build import reads
+    from jjj_book import reads
 
     reads.notes = set()
     state = _KERNEL
@@ -41,7 +41,7 @@ def kernel_begin(root: str, skip: list[str], report: str) -> None:
 
 def kernel_end() -> None:
     """Write what the chapter read to the report file (run silently after its last cell)."""
-    from jjj_book.build import reads
+    from jjj_book import reads
 
     notes = sorted(reads.notes or ())
     reads.notes = None
@@ -107,7 +107,7 @@ def _note_path(event: str, args: tuple, state: dict) -> None:
             # opened; installed distributions are part of the environment fingerprint)
             return
         kind = "dir"
-    from jjj_book.build import reads
+    from jjj_book import reads
 
     if reads.notes is not None:
         reads.notes.add((kind, path, ""))

@@ -13,7 +13,7 @@ import io
 import pandas as pd
 
 from jjj_book.claims import Result
-from jjj_book.claims.vintages import evaluate_traced, traced_alternatives
+from jjj_book.chapters.vintages import evaluate_traced, traced_alternatives
 from jjj_book.provenance import Provenance, add_claim, esc, html_id, wide_cells
 from jjj_book.render import format_value, num_span, verdict_list
 

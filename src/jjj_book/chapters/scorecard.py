@@ -138,7 +138,7 @@ def link(result: Result) -> str:
 def claim_provenance(pkg, results: list[Result]):
     """The provenance of every claim's two values, as the verdict lines record it (the report's figure;
     the rows the book's check read, its note as the formula): :func:`jjj_book.provenance.add_claim`."""
-    from jjj_book.claims.vintages import evaluate_traced
+    from jjj_book.chapters.vintages import evaluate_traced
     from jjj_book.provenance import Provenance, add_claim
 
     prov = Provenance(pkg)

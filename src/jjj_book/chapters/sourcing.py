@@ -82,5 +82,5 @@ def show_table(ch, styled, cells: dict, name: str, source: str | None = None) ->
     shown.index.name = shown.index.name or frame.columns.name or ""
     markup = ch.table_html(shown, cells, name=name)
     if source:
-        markup += f'<p class="jjj-table-source">{esc(source)}</p>'
+        markup += f'<p class="jjj-chart-source jjj-table-source">{esc(source)}</p>'
     display(HTML(markup))

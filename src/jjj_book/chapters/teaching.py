@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from jjj_book.claims import REGISTRY, CannotCheck, Result, evaluate, evaluate_claim  # noqa: F401
-from jjj_book.claims.vintages import other_vintages  # noqa: F401  (one place: claims/vintages.py)
+from jjj_book.chapters.vintages import other_vintages  # noqa: F401  (one place: chapters/vintages.py)
 from jjj_book.data import DataPackage
 from jjj_book import book
 from jjj_book.render import claim_values
