@@ -7,6 +7,7 @@
     python3 dev.py build --verbose   # also show pip's and Sphinx's full output
     python3 dev.py build --all       # execute every chapter and re-read every page
     python3 dev.py build --pdf       # also print the book as PDF (_build/pdf/; needs Debian's chromium)
+    python3 dev.py test -m "not slow"           # the fast lane: no kernel, no book build
     python3 dev.py test tests/test_data.py -q   # arguments go to pytest
 
 The virtual environment is (re)installed from pyproject.toml with the exact

@@ -20,7 +20,7 @@ from bench.book import EXEC_DIR, EXECUTING, Book, ValueChange, shown
 # The test suite's two lanes: key → (label, pytest arguments). (t) is the fast lane a contributor runs
 # before every change; (g) the whole suite, browser layer included (it fails if Chromium is missing).
 SUITES = {"t": ("fast lane", ["-m", "not slow"]), "g": ("whole suite", [])}
-DURATION = re.compile(r"^\s*([\d.]+)s (call|setup|teardown)\s+(\S+)\s*$", re.M)
+DURATION = re.compile(r"^\s*([\d.]+)s (call|setup|teardown)\s+(.+?)\s*$", re.M)
 OUTCOME = re.compile(r"^=*\s*(\d+ (?:passed|failed|error).*?) in [\d.]+s", re.M)
 
 
@@ -49,7 +49,7 @@ class Bench:
     def record(self, key: str, values: list[float], **extra) -> None:
         self.results[key] = summary(values) | extra | {"load_before": self._load_before, "load_after": load_average()}
         r = self.results[key]
-        shown_extra = {k: v for k, v in extra.items() if k not in ("slowest",)}
+        shown_extra = {k: v for k, v in extra.items() if k not in ("slowest", "by_file")}
         print(f"  ({key}) median {r['median']:.2f} s  [{r['min']:.2f}–{r['max']:.2f}]  load average "
               f"{r['load_before'][0]} → {r['load_after'][0]}  {shown_extra or ''}", flush=True)
 
@@ -234,24 +234,33 @@ def slowest(out: str, most: int = 15) -> list[list]:
     return sorted(found, key=lambda d: -d[0])[:most]
 
 
+def by_file(out: str, most: int = 12) -> dict[str, float]:
+    """Where the time goes: pytest's durations (setup, call, teardown) summed by test file."""
+    sums: dict[str, float] = {}
+    for s, _phase, test in DURATION.findall(out):
+        name = test.split("::")[0]
+        sums[name] = sums.get(name, 0.0) + float(s)
+    return {k: round(v, 1) for k, v in sorted(sums.items(), key=lambda kv: -kv[1])[:most]}
+
+
 def measure_suite(b: Bench, key: str) -> None:
     """(t) the fast lane or (g) the whole suite: `python -m pytest` on a fresh copy each run, so that
     nothing built by an earlier run (the book's _build, kept chapter results) is reused."""
     label, extra = SUITES[key]
     b.begin(f"({key}) test suite, {label}: python -m pytest {' '.join(extra)} (fresh copy each run)")
-    values, outcome, durations = [], "", []
+    values, outcome, durations, files = [], "", [], {}
     for i in range(b.suite_runs):
         suite = Book(b.source, b.work, f"suite-{key}{i}")
         if key == "g":
             suite.env["JJJ_E2E_REQUIRED"] = "1"  # the browser layer must run, not be skipped
-        seconds, out = suite.run(sys.executable, "-m", "pytest", "-q", "--durations=30", *extra, check=False)
+        seconds, out = suite.run(sys.executable, "-m", "pytest", "-q", "--durations=0", *extra, check=False)
         values.append(seconds)
         outcome = (OUTCOME.findall(out) or ["? (no pytest summary line)"])[-1]
-        durations = slowest(out)
+        durations, files = slowest(out), by_file(out)
         if "failed" in outcome or "error" in outcome:
             b.checks.append(f"({key}) FAILED: {outcome}")
         shutil.rmtree(suite.root, ignore_errors=True)
-    b.record(key, values, outcome=outcome, slowest=durations)
+    b.record(key, values, outcome=outcome, slowest=durations, by_file=files)
 
 
 MEASURES = {"f": measure_f, "a": measure_a, "c": measure_c, "b0": measure_b0, "d": measure_d, "e": measure_e,

@@ -63,7 +63,8 @@ def notes(results: dict) -> list[str]:
         if key in results:
             r = results[key]
             top = ", ".join(f"{test.split('::')[-1][:60]} {s:.1f} s" for s, _phase, test in r.get("slowest", [])[:5])
-            lines.append(f"- ({key}) {r['outcome']}; slowest: {top or '—'}")
+            files = ", ".join(f"{name.removeprefix('tests/')} {s:.0f} s" for name, s in r.get("by_file", {}).items())
+            lines.append(f"- ({key}) {r['outcome']}; by file: {files or '—'}; slowest tests: {top or '—'}")
     return lines
 
 

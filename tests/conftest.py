@@ -10,8 +10,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import hashlib
+import io
 import os
 import platform
 import shutil
@@ -76,6 +78,18 @@ def check(data_dir) -> list[str]:
     from jjj_book import data
 
     return [str(p) for p in data.validate(data_dir)]
+
+
+def cli_main(*argv: str) -> subprocess.CompletedProcess:
+    """``jjj-book ARGV…`` through ``cli.main`` in this process, from the repository root: the command's whole
+    code path without a Python start-up (tests that must see the console script itself run it with
+    subprocess). Returns its exit code, stdout and stderr as a CompletedProcess."""
+    from jjj_book import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(ROOT), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(list(argv))
+    return subprocess.CompletedProcess(list(argv), code, out.getvalue(), err.getvalue())
 
 
 def claim_result(package, claim_id: str, vintage=None):
@@ -190,11 +204,13 @@ def write_notebook(path: Path, *cells) -> Path:
 
 
 def tiny_book(dest: Path, chapters: Mapping[str, str | Sequence | nbformat.NotebookNode], *, config: bool = False,
-              data: bool = False, intro: str = "# 导读\n") -> Path:
+              data: bool = False, intro: str = "# 导读\n", pages: Mapping[str, str] | None = None) -> Path:
     """A small book in ``dest``: ``chapters/intro.md`` and one notebook per entry of ``chapters`` (stem →
-    a code source, a list of cells as ``notebook`` takes them, or a notebook), listed in that order in
-    ``_toc.yml``. ``config``: with the real _config.yml, jieba dictionary and _static/ (to build it with
-    `jjj-book build`); ``data``: with a copy of data/ in ``dest/data``."""
+    a code source, a list of cells as ``notebook`` takes them, or a notebook), then one Markdown page per
+    entry of ``pages`` (stem → text), listed in that order in ``_toc.yml``. ``config``: with the real
+    _config.yml, jieba dictionary and _static/ (to build it with `jjj-book build`); ``data``: with a copy
+    of data/ in ``dest/data``."""
+    pages = dict(pages or {})
     (dest / "chapters").mkdir(parents=True, exist_ok=True)
     if config:
         for name in ("_config.yml", "jieba_userdict.txt"):
@@ -203,8 +219,11 @@ def tiny_book(dest: Path, chapters: Mapping[str, str | Sequence | nbformat.Noteb
     if data:
         copy_data(dest / "data")
     (dest / "_toc.yml").write_text("format: jb-book\nroot: chapters/intro\nchapters:\n"
-                                   + "".join(f"  - file: chapters/{stem}\n" for stem in chapters), encoding="utf-8")
+                                   + "".join(f"  - file: chapters/{stem}\n" for stem in [*chapters, *pages]),
+                                   encoding="utf-8")
     (dest / "chapters" / "intro.md").write_text(intro, encoding="utf-8")
+    for stem, text in pages.items():
+        (dest / "chapters" / f"{stem}.md").write_text(text, encoding="utf-8")
     for stem, content in chapters.items():
         if isinstance(content, str):
             content = [content]

@@ -14,17 +14,17 @@ import re
 import shutil
 from pathlib import Path
 
-from conftest import DATA, ROOT, build_book, set_cell
+import nbformat
+from conftest import DATA, ROOT, build_book
 
-# chapter stem → (row prefix in observations.csv, the vintage column's value, new value, text the page
-# must then show with provenance: (where, text)). ``where`` is "rows" (a row of the page's provenance
-# shows the value) or "numbers" (a number of the page shows it).
+# chapter stem → (row prefix in observations.csv, the row's vintage, the new value, the value as the
+# provenance panel shows it): a number of the page must come from that row.
 CHANGES = {
-    "03_innovation": ("rd_intensity,CN-HE,2023,annual,", "published", "2.18", "2.18"),
-    "04_public_services": ("disposable_income_all,CN-HE,2023,annual,", "survey", "33903", "33,903"),
-    "05_green": ("pm25_concentration,CN-BJ,2023,annual,", "published", "33.0", "33"),
-    "06_culture": ("culture_revenue,CN-HE,2024,annual,", "published", "895.1", "895.1"),
-    "07_scorecard": ("gdp,CN-BJ,2011,annual,", "census4", "17000.1", "17,000.1"),
+    "03_innovation": ("rd_intensity,CN-HE,2023,annual,", "published", "2.18", "2.18%"),
+    "04_public_services": ("disposable_income_all,CN-HE,2023,annual,", "survey", "33903", "33,903元"),
+    "05_green": ("pm25_annual_mean,CN-BJ,2023,annual,", "published", "33", "33微克/立方米"),
+    "06_culture": ("culture_revenue,CN-HE,2024,annual,", "published", "895.1", "895.1亿元"),
+    "07_scorecard": ("gdp,CN-BJ,2011,annual,", "census4", "17000.1", "17,000.1亿元"),
 }
 
 
@@ -53,7 +53,11 @@ def make_chapter_book(dest: Path, stem: str, change: bool = True) -> Path:
     chapters = dest / "chapters"
     chapters.mkdir(exist_ok=True)
     source = (ROOT / "chapters" / f"{stem}.ipynb").read_text(encoding="utf-8")
-    (chapters / f"{stem}.ipynb").write_text(source, encoding="utf-8")
+    nb = nbformat.reads(source, as_version=4)
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert 'data_dir = ""' in params.source, "the chapter's parameters set no data_dir"
+    params.source = params.source.replace('data_dir = ""', 'data_dir = "../data"', 1)   # the changed copy
+    nbformat.write(nb, chapters / f"{stem}.ipynb")
     shutil.copy(ROOT / "chapters" / "glossary.md", chapters / "glossary.md")
     glossary = (ROOT / "chapters" / "glossary.md").read_text(encoding="utf-8")
     own = set(re.findall(r"\(([a-z0-9-]+)\)=", source + glossary))
@@ -82,8 +86,8 @@ def page_record(page_html: str) -> dict:
     rec = {"numbers": {}, "rows": {}, "sources": {}}
     for script in BeautifulSoup(page_html, "html.parser").select('script.jjj-provenance[type="application/json"]'):
         data = json.loads(script.string)
-        for part in rec:
-            rec[part].update(data[part])
+        for part, found in rec.items():
+            found.update(data[part])
     return rec
 
 

@@ -209,3 +209,38 @@ def test_section_counts_and_gaps(pkg):
     assert list(gaps.columns) == GAP_COLUMNS
     assert "卫生技术人员" in set(gaps["指标"])
     assert not gaps.astype(str).apply(lambda c: c.str.contains("CN-|census|published")).any().any()
+
+
+# --------------------------------------------------------------------------- provenance on the built page (issue 16)
+
+@pytest.mark.slow
+def test_every_number_of_the_page_has_provenance_and_follows_a_changed_value():
+    """Built from a data copy in which Beijing's 2021 GDP (4th census) was changed: no number in the
+    prose, tables or verdicts lacks provenance; the 2021 coefficient of variation follows and opens that row."""
+    import re
+
+    import prov_chapters_010208 as book
+    from provenance_book import numbers_without_provenance
+
+    html = book.page("02_problems")
+    assert numbers_without_provenance(html) == []
+    rec = book.provenance_record(html)
+    users = book.numbers_using(rec, book.CHANGED_ID)
+    assert {"gdp_cv_1", "gdp_theil_1", "gdp_max_min_1"} <= set(users)
+    assert any(k.startswith("revision:") for k in users) and any(k.endswith(":book") for k in users)
+    copy = data.load(book.built_chapters().parent.parent / "data")
+    cv = series.per_capita_gdp_dispersion(copy, "census4", "census7").loc[2021, "cv"]
+    assert f"{cv:.3f}" != f"{series.per_capita_gdp_dispersion(data.load(DATA), 'census4', 'census7').loc[2021, 'cv']:.3f}"
+    assert re.search(rf'id="n-gdp_cv_1"[^>]*>{cv:.3f}<', html)
+    assert 'id="jjj-variants-dispersion"' in html
+
+
+def test_table_cells_point_at_the_rows_they_show(pkg):
+    ratios, _rows = chapter.published_ratios(pkg, "survey")
+    shown = chapter.ratio_table(ratios)
+    for (i, j), rid in chapter.ratio_cells(ratios).items():
+        indicator, region, year, _period, _vintage = rid.split("|")
+        assert shown.iloc[i, 0] == year and shown.columns[j] == chapter.REGION_SHORT[region]
+    cuts, rows = chapter.capacity_cut_table(pkg, "published")
+    for (i, j), cell in chapter.capacity_cut_cells(rows).items():
+        assert len(cell) == 1 and cuts.columns[j] == f"{int(cell['year'].iloc[0])}年"

@@ -126,3 +126,36 @@ def test_ratio_chart_has_a_panel_and_a_legend_per_vintage(pkg):
     fig = since.ratio_chart(pkg, ["census4", "census5"], 2012, 2021)
     assert len(fig.axes) == 2 and all(ax.get_legend() is not None for ax in fig.axes)
     assert any("数据来源" in t.get_text() for t in fig.texts)
+
+
+# --------------------------------------------------------------------------- provenance on the built page (issue 16)
+
+@pytest.mark.slow
+def test_every_number_of_the_page_has_provenance_and_follows_a_changed_value():
+    """Built from a data copy in which Beijing's 2021 GDP (4th census) was changed: no number in the
+    prose or tables lacks provenance; Beijing ÷ Hebei in the report's year follows and opens that row."""
+    import prov_chapters_010208 as book
+    from provenance_book import numbers_without_provenance
+
+    from jjj_book import metrics
+
+    html = book.page("08_since")
+    assert numbers_without_provenance(html) == []
+    rec = book.provenance_record(html)
+    users = book.numbers_using(rec, book.CHANGED_ID)
+    assert "gdp_ratio_bj_report" in users and any(k.startswith("later-gdp:") for k in users)
+    copy = data.load(book.built_chapters().parent.parent / "data")
+    pc = series.gdp_per_capita(copy, "census4")
+    ratio = metrics.relative_gap(pc["CN-BJ"], pc["CN-HE"])[2021]
+    assert re.search(rf'id="n-gdp_ratio_bj_report"[^>]*>{ratio:.2f}<', html)
+
+
+def test_reevaluation_cells_follow_the_table_rows(pkg):
+    vintages = ["census4", "census5"]
+    ends = {v: since.latest_common_year(pkg, "gdp", v) for v in vintages}
+    later = since.reevaluate(pkg, vintages, ends)
+    shown = since.reevaluation_table(pkg, later, 2021, "census4").data
+    cells = since.reevaluation_cells(pkg, later, 2021, "census4")
+    assert {i for i, _ in cells} == set(range(len(shown)))
+    for (i, j), (rows, formula) in cells.items():
+        assert formula.startswith(shown.index[i]) and set(rows["vintage"]) <= {"census4", "census7"}

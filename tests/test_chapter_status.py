@@ -160,3 +160,59 @@ def test_charts_have_legends_sources_and_break_marks(pkg):
     gap = chapter.gap_chart(pkg, yuan, ratio, 2012, "census4", "census7")
     colours = {line.get_color() for ax in gap.axes for line in ax.get_lines() if line.get_label().endswith("河北")}
     assert colours.isdisjoint({"#D55E00", "#0072B2", "#009E73"})   # a comparison never takes a region's colour
+
+
+# --------------------------------------------------------------------------- provenance on the built page (issue 16)
+
+def _copy_pkg(book):
+    return data.load(book.built_chapters().parent.parent / "data")
+
+
+@pytest.mark.slow
+def test_every_number_of_the_page_has_provenance_and_follows_a_changed_value():
+    """Built from a data copy in which Beijing's 2021 GDP (4th census) was changed: no number in the
+    prose, tables or verdicts lacks provenance; the 2021 total shows the new sum and opens the changed row."""
+    import prov_chapters_010208 as book
+    from provenance_book import numbers_without_provenance
+
+    html = book.page("01_status")
+    assert numbers_without_provenance(html) == []
+    rec = book.provenance_record(html)
+    assert rec["rows"][book.CHANGED_ID]["value"].startswith(book.CHANGED_TEXT)
+    users = book.numbers_using(rec, book.CHANGED_ID)
+    assert {"kf_gdp_end", "bj_yuan_end", "bj_ratio_end"} <= set(users)
+    assert any(k.startswith("gdp-vintages:") for k in users)           # a table cell
+    assert any(k.endswith(":book") for k in users)                     # a verdict's value
+    expected = chapter.gdp_totals(_copy_pkg(book))["census4"][2021]
+    assert expected != chapter.gdp_totals(data.load(DATA))["census4"][2021]
+    assert re.search(rf'id="n-kf_gdp_end"[^>]*>{expected:.2f}<', html)
+    for name in ("gdp", "gap"):                                        # the charts switch between vintages
+        assert html.count(f'class="jjj-variant" data-vintage=') >= 4 and f'id="jjj-variants-{name}"' in html
+
+
+def test_number_sources_name_every_glued_number_of_the_notebook(pkg):
+    """Every glue name the prose pastes with a number format has a source in chapters.numbers."""
+    import json
+
+    from jjj_book.chapters import numbers
+
+    nb = json.loads((DATA.parent / "chapters" / "01_status.ipynb").read_text(encoding="utf-8"))
+    prose = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    formatted = set(re.findall(r"\{glue:text\}`([a-z0-9_]+):[^`]*`", prose))
+    params = dict(gdp_vintage="census4", release_vintage="communique", population_vintage="census7",
+                  income_vintage="survey", compare_vintage="census5", start_year=2011, end_year=2021, strategy_year=2014)
+    specs = numbers.status(pkg, params)
+    assert formatted and formatted <= set(specs), formatted - set(specs)
+    assert specs["kf_gdp_end"].formula and len(specs["kf_gdp_end"].rows) == 3
+
+
+def test_claims_by_vintage_cells_open_the_rows_of_each_vintage(pkg):
+    from jjj_book.chapters import setup
+
+    ch = setup("01_status", data_dir=str(DATA), gdp_vintage="census4", release_vintage="communique",
+               income_vintage="survey")
+    cells = chapter.claims_by_vintage_cells(ch)
+    vintages = pkg.vintages_of("gdp")
+    for (i, _j), (rows, formula) in cells.items():
+        assert set(rows["vintage"]) == {vintages[i]} and formula
+    assert (vintages.index("census5"), 0) in cells and (vintages.index("communique"), 2) not in cells

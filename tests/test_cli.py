@@ -12,7 +12,7 @@ import time
 import pytest
 
 from jjj_book import claims, cli
-from conftest import DATA, ROOT, VENV_BIN, first_row, params, rewrite, tiny_book
+from conftest import DATA, ROOT, VENV_BIN, cli_main, first_row, params, rewrite, tiny_book
 
 
 def run_cli(*args):
@@ -70,7 +70,7 @@ def test_claims_table_counts_verdicts(capsys):
 
 def test_claims_on_invalid_data_is_a_message_not_a_traceback(data_copy):
     (data_copy / "datapackage.json").write_text("{", encoding="utf-8")
-    result = run_cli("claims", "--data-dir", str(data_copy))
+    result = cli_main("claims", "--data-dir", str(data_copy))
     assert result.returncode == 1
     assert "expected valid JSON" in result.stderr and "Traceback" not in result.stderr
 
@@ -88,26 +88,26 @@ def test_parameters_come_from_the_parameters_cell():
 
 
 def test_run_refuses_an_unknown_parameter_before_starting_a_kernel(tmp_path):
-    result = run_cli("run", "status", "--data-dir", str(DATA), "--output", str(tmp_path / "out"), "-p", "data_dri", "x")
+    result = cli_main("run", "status", "--data-dir", str(DATA), "--output", str(tmp_path / "out"), "-p", "data_dri", "x")
     assert result.returncode == 2
     assert "unknown parameter 'data_dri'" in result.stderr and "end_year" in result.stderr
     assert not (tmp_path / "out").exists()
 
 
 def test_run_refuses_a_badly_typed_parameter(tmp_path):
-    result = run_cli("run", "status", "--data-dir", str(DATA), "--output", str(tmp_path / "out"), "-p", "end_year", "2021年")
+    result = cli_main("run", "status", "--data-dir", str(DATA), "--output", str(tmp_path / "out"), "-p", "end_year", "2021年")
     assert result.returncode == 2 and "parameter end_year: expected a int" in result.stderr
 
 
 def test_run_refuses_invalid_data_before_starting_a_kernel(data_copy, tmp_path):
     (data_copy / "sources.csv").unlink()
-    result = run_cli("run", "status", "--data-dir", str(data_copy), "--output", str(tmp_path / "out"))
+    result = cli_main("run", "status", "--data-dir", str(data_copy), "--output", str(tmp_path / "out"))
     assert result.returncode == 1 and "sources.csv" in result.stderr
     assert not (tmp_path / "out").exists() and "Traceback" not in result.stderr
 
 
 def test_run_refuses_to_write_into_chapters():
-    result = run_cli("run", "status", "--data-dir", str(DATA), "--output", str(ROOT / "chapters" / "x"))
+    result = cli_main("run", "status", "--data-dir", str(DATA), "--output", str(ROOT / "chapters" / "x"))
     assert result.returncode == 2 and "lies inside chapters/" in result.stderr
 
 

@@ -192,3 +192,138 @@ def test_a_verdict_value_of_every_chapter_opens_its_sources(tab, server, shoot, 
     page.keyboard.press("Escape")
     page.locator('.jjj-verdict > summary .jjj-compare [data-jjj-prov$=":reported"]').first.click()
     assert "京津冀协同发展报告（2023）" in page.locator(PANEL).inner_text()
+
+
+# --------------------------------------------------------------------------- chapters 03–07 (issue 16)
+
+PICK = """(sel) => {
+  const rec = {};
+  document.querySelectorAll('script.jjj-provenance').forEach(s => Object.assign(rec, JSON.parse(s.textContent).numbers));
+  const key = e => e.dataset.jjjProv || (/^n-(.*?)(-\\d+)?$/.exec(e.id || '') || [])[1];
+  const el = [...document.querySelectorAll(sel)].find(e => rec[key(e)] && rec[key(e)].rows.length && e.offsetParent);
+  document.querySelectorAll('[data-e2e-pick]').forEach(e => e.removeAttribute('data-e2e-pick'));
+  if (!el) return null;
+  el.setAttribute('data-e2e-pick', '1');
+  return el.textContent;
+}"""
+# chapter → (prose numbers, table cells, verdict values) selectors
+CHAPTERS_0307 = {
+    "chapters/03_innovation.html": ("p span.jjj-glued", "td [data-jjj-prov]", ".jjj-verdict [data-jjj-prov$=':book']"),
+    "chapters/04_public_services.html": ("p span.jjj-glued", "td [data-jjj-prov]",
+                                         ".jjj-verdict [data-jjj-prov$=':book']"),
+    "chapters/05_green.html": ("p span.jjj-glued", "td [data-jjj-prov]", ".jjj-verdict [data-jjj-prov$=':book']"),
+    "chapters/06_culture.html": ("p span.jjj-glued", "td [data-jjj-prov]", ".jjj-verdict [data-jjj-prov$=':book']"),
+    # the scorecard's prose holds counts of claims (a formula, no rows): its rows are the claims' values
+    "chapters/07_scorecard.html": (None, ".jjj-scorecard td [data-jjj-prov$=':book']",
+                                   ".jjj-scorecard td [data-jjj-prov$=':reported']"),
+}
+
+
+@pytest.mark.parametrize("chapter", sorted(CHAPTERS_0307))
+def test_a_number_in_prose_a_table_cell_and_a_verdict_open_their_sources_in_chapters_03_to_07(
+        tab, server, shoot, chapter):
+    url = server.url(chapter)
+    shoot(tab, url)
+    visit = tab.open(url)
+    assert not visit.console_errors, visit.console_errors
+    page = tab.page
+    prose, cell, verdict = CHAPTERS_0307[chapter]
+    if prose is None:   # counts: the panel names how they are counted
+        number = page.locator("p span.jjj-glued.jjj-num").first
+        number.click()
+        assert "条数" in page.locator(PANEL).inner_text()
+        page.keyboard.press("Escape")
+    for selector in filter(None, (prose, cell)):
+        shown = page.evaluate(PICK, selector)
+        assert shown, f"{chapter}: no {selector} with rows"
+        page.locator("[data-e2e-pick]").click()
+        assert_names_a_real_source(page)
+        page.keyboard.press("Escape")
+    shown = page.evaluate(PICK.replace("rec[key(e)].rows.length && ", ""), verdict)
+    assert shown, f"{chapter}: no verdict value opens"
+    page.locator("[data-e2e-pick]").click()
+    text = page.locator(PANEL).inner_text()
+    if verdict.endswith(":reported']"):
+        assert "京津冀协同发展报告（2023）" in text
+    else:
+        assert_names_a_real_source(page)
+    page.keyboard.press("Escape")
+
+
+# --------------------------------------------------------------------------- chapters 01, 02, 08 as a reader uses them
+# (tests/prov_chapters_010208.py: the three chapters built from a data copy with Beijing's 2021 GDP changed)
+
+# chapter → (a number in the prose, a table cell, a verdict's value); each must open its sources.
+OPENED = {
+    "01_status": ("#n-kf_gdp_end", '[data-jjj-prov="revised-growth:0:0"]',
+                  '#claim-status-gdp_2011 > summary [data-jjj-prov$=":book"]'),
+    "02_problems": ("#n-gdp_cv_1", '[data-jjj-prov="ratios:0:0"]',
+                    '#claim-problems-gap_not_narrowed_cv > summary [data-jjj-prov$=":book"]'),
+    "08_since": ("#n-gdp_ratio_bj_report", '[data-jjj-prov="leaders-rel:0:0"]',
+                 '[data-jjj-prov="later-gdp:0:1"]'),   # 08 registers no claims: its answers are the table's
+}
+
+
+@pytest.fixture(scope="module")
+def chapters(browser):
+    from prov_chapters_010208 import built_chapters
+
+    server = StaticServer(built_chapters())
+    tab = Tab(browser, server.origin)
+    yield tab, server
+    tab.close()
+    server.close()
+
+
+def _open(chapters, shoot, chapter):
+    tab, server = chapters
+    url = server.url(f"chapters/{chapter}.html")
+    shoot(tab, url)
+    visit = tab.open(url)
+    assert not visit.console_errors, visit.console_errors
+    assert not visit.failures, visit.failures
+    return tab.page
+
+
+@pytest.mark.parametrize("chapter", list(OPENED))
+@pytest.mark.parametrize("where", ["prose", "table", "verdict"])
+def test_a_number_of_each_chapter_opens_a_real_source(chapters, shoot, chapter, where):
+    from prov_chapters_010208 import CHANGED_TEXT
+
+    page = _open(chapters, shoot, chapter)
+    selector = OPENED[chapter][["prose", "table", "verdict"].index(where)]
+    number = page.locator(selector).first
+    assert number.count() == 1, f"{chapter}: no {where} number {selector}"
+    number.scroll_into_view_if_needed()
+    number.click()
+    assert_names_a_real_source(page)
+    if where == "prose":   # these three numbers are computed from the changed row
+        assert CHANGED_TEXT in page.locator(PANEL).inner_text()
+    page.keyboard.press("Escape")
+    assert not page.locator(PANEL).is_visible()
+
+
+@pytest.mark.parametrize("chapter, chart, other", [("01_status", "gdp", "五经普"), ("01_status", "gap", "五经普"),
+                                                   ("02_problems", "dispersion", "五经普")])
+def test_switching_a_chapters_chart_changes_image_source_line_and_verdict(chapters, shoot, chapter, chart, other):
+    page = _open(chapters, shoot, chapter)
+    box = page.locator(f"#jjj-variants-{chart}")
+    box.scroll_into_view_if_needed()
+
+    def shown():
+        panel = box.locator(".jjj-variant:visible")
+        assert panel.count() == 1
+        return (panel.locator("img").get_attribute("src"), panel.locator(".jjj-chart-source").inner_text(),
+                panel.locator(".jjj-verdict").first.inner_text())
+
+    before = shown()
+    assert "四经普" in before[1]
+    box.locator("label", has_text=other).click()
+    after = shown()
+    assert after[0] != before[0], "the image did not change"
+    assert other in after[1] and after[1] != before[1], "the source line did not follow"
+    assert after[2] != before[2] and other in after[2], "the verdict did not follow"
+    assert box.locator(".jjj-variant:visible img").evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
+    box.locator(".jjj-variant:visible .jjj-verdict [data-jjj-prov$=':book']").first.click()
+    assert other in page.locator(PANEL).inner_text()
+    assert_names_a_real_source(page)

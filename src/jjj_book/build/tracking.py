@@ -48,7 +48,7 @@ def kernel_end() -> None:
     state = _KERNEL
     with open(state["report"], "w", encoding="utf-8") as fh:
         json.dump({"notes": notes, "files": state["files"], "error": state["error"],
-                   "prefix": sys.prefix, "package": str(Path(reads.__file__).resolve().parents[1])}, fh)
+                   "prefix": sys.prefix, "package": str(Path(reads.__file__).resolve().parent)}, fh)
     state["report"] = None
 
 

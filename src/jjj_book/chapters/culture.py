@@ -11,12 +11,11 @@ from __future__ import annotations
 import pandas as pd
 
 from jjj_book import plots
-from jjj_book.chapters.common import Recommendation, gap_table
+from jjj_book.chapters.common import Recommendation, gap_table, plain, with_source  # noqa: F401
 from jjj_book.chapters.common import recommendation_table as _recommendation_table
-from jjj_book.chapters.common import plain, with_source  # noqa: F401
+from jjj_book.chapters.tracing import show  # noqa: F401  (re-exported for the notebook; cells open their sources)
 from jjj_book.claims import REGISTRY, CannotCheck, evaluate_claim
 from jjj_book.claims.culture import CHAPTER, POPULATION_VINTAGE, per_100k, revenue_ratio  # noqa: F401
-from jjj_book.chapters.tracing import show  # noqa: F401  (re-exported for the notebook; cells open their sources)
 from jjj_book.data import DataPackage
 from jjj_book.render import format_value
 from jjj_book.text import trend_word, year_ranges

@@ -12,12 +12,29 @@ from __future__ import annotations
 import pandas as pd
 
 from jjj_book import plots
-from jjj_book.chapters.common import Indicator, Recommendation, Table, gap_table, plain, source, with_source  # noqa: F401
+from jjj_book.chapters.common import (  # noqa: F401
+    Indicator,
+    Recommendation,
+    Table,
+    gap_table,
+    plain,
+    source,
+    with_source,
+)
 from jjj_book.chapters.common import recommendation_table as _recommendation_table
-from jjj_book.claims.green import (ENERGY, GREEN_INDEX, PM25, STEEL, STEEL_YEARS, index_change, one_source_span,
-                                   pm25_first_last, pm25_wide)
-from jjj_book.claims import CannotCheck
 from jjj_book.chapters.tracing import show  # noqa: F401  (re-exported for the notebook; cells open their sources)
+from jjj_book.claims import CannotCheck
+from jjj_book.claims.green import (
+    ENERGY,
+    GREEN_INDEX,
+    PM25,
+    STEEL,
+    STEEL_YEARS,
+    index_change,
+    one_source_span,
+    pm25_first_last,
+    pm25_wide,
+)
 from jjj_book.data import DataPackage
 from jjj_book.render import format_value
 from jjj_book.text import trend_word, year_ranges

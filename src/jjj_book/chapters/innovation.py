@@ -11,17 +11,28 @@ The claims themselves are in :mod:`jjj_book.claims.innovation`.
 
 from __future__ import annotations
 
-
 import pandas as pd
 
 from jjj_book import metrics, plots, series
-from jjj_book.chapters.common import (Indicator, Recommendation, Table, gap_table, latest_common_year,
-                                      verdict_words)
+from jjj_book.chapters.common import (
+    Indicator,
+    Recommendation,
+    Table,
+    gap_table,
+    latest_common_year,
+    verdict_words,
+)
 from jjj_book.chapters.common import recommendation_table as _recommendation_table
-from jjj_book.claims import CannotCheck
-from jjj_book.claims.innovation import (FLOW_BASE_YEAR, INDEX_SUBS, JJJ_RD_BREAK, bj_flows, index_rose,
-                                        rd_ratio_bj_he)
 from jjj_book.chapters.tracing import table  # noqa: F401  (number cells open their sources)
+from jjj_book.claims import CannotCheck
+from jjj_book.claims.innovation import (
+    FLOW_BASE_YEAR,
+    INDEX_SUBS,
+    JJJ_RD_BREAK,
+    bj_flows,
+    index_rose,
+    rd_ratio_bj_he,
+)
 from jjj_book.data import DataPackage
 from jjj_book.render import format_value
 from jjj_book.text import trend_word, year_ranges

@@ -12,12 +12,17 @@ from __future__ import annotations
 import pandas as pd
 
 from jjj_book import metrics, plots, series
-from jjj_book.chapters.common import Indicator, Recommendation, gap_table
+from jjj_book.chapters.common import Indicator, Recommendation, gap_table, verdict_words
 from jjj_book.chapters.common import recommendation_table as _recommendation_table
-from jjj_book.chapters.common import verdict_words
-from jjj_book.claims.public_services import (PAIRS, PENSION_RULES, income_dispersion, income_table, pair_gaps,
-                                             per_1000_of)
-from jjj_book.chapters.tracing import table  # noqa: F401  (number cells open their sources)
+from jjj_book.chapters.tracing import table  # number cells open their sources
+from jjj_book.claims.public_services import (
+    PAIRS,
+    PENSION_RULES,
+    income_dispersion,
+    income_table,
+    pair_gaps,
+    per_1000_of,
+)
 from jjj_book.data import DataPackage
 from jjj_book.render import format_value
 from jjj_book.text import trend_word, year_ranges

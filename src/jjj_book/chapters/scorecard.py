@@ -19,7 +19,14 @@ import pandas as pd
 from jjj_book import plots
 from jjj_book.claims import REGISTRY, Result
 from jjj_book.render import COUNT_UNITS, anchor, decimals_for, format_value
-from jjj_book.vocab import DIRECTION_ZH, KIND_LABEL, VERDICT_EXPLAIN, VERDICT_LABEL, VERDICTS, YES_NO_ZH
+from jjj_book.vocab import (
+    DIRECTION_ZH,
+    KIND_LABEL,
+    VERDICT_EXPLAIN,
+    VERDICT_LABEL,
+    VERDICTS,
+    YES_NO_ZH,
+)
 
 # The chapters that register claims, by notebook name, with the title of their page
 # (a test checks these against the notebooks' own headings).

@@ -17,6 +17,7 @@ without each function having to hand them back itself.
 from __future__ import annotations
 
 import html
+import math
 import re
 import sys
 import time
@@ -41,7 +42,7 @@ SPENT = [0.0]   # seconds spent tracing in this process (the build-time cost of 
 
 
 def _text(value) -> str:
-    if isinstance(value, float) and value != value:
+    if isinstance(value, float) and math.isnan(value):
         return "nan"
     return str(value)
 
@@ -95,17 +96,17 @@ def _trace(pkg: DataPackage, fn, args, kwargs) -> tuple[object, dict, dict]:
     def differs(observations: pd.DataFrame) -> set:
         try:
             now = _flatten(fn(DataPackage(pkg.root, dict(others, observations=observations)), *args, **kwargs))
-        except Exception:   # a value that cannot be computed without these rows depends on them
+        except Exception:   # noqa: BLE001  (a value that cannot be computed without these rows depends on them)
             return set(base)
         return {k for k, v in base.items() if now.get(k) != v}
 
-    def changed(rows: set) -> set:
-        """What changes when these rows are missing, or when their values change (each by another factor:
-        a value read only for its year is found by the first, one whose rounding hides a drop by the second)."""
+    def changed(rows: set, drop: bool = True) -> set:
+        """What changes when these rows' values change (each by another factor), and (``drop``) when they are
+        missing: a value read only for its year is found by the second, one whose rounding hides a drop by the first."""
         mask = obs_keys.isin(rows)
         scaled = obs.copy()
         scaled.loc[mask, "value"] = scaled.loc[mask, "value"].to_numpy(dtype=float) * (1.37 + 0.113 * np.arange(int(mask.sum())))
-        return differs(obs.loc[~mask]) | differs(scaled)
+        return differs(scaled) | (differs(obs.loc[~mask]) if drop else set())
 
     def assign(index, keys) -> None:
         for k in keys:
@@ -119,13 +120,15 @@ def _trace(pkg: DataPackage, fn, args, kwargs) -> tuple[object, dict, dict]:
         found: set = set()
         parts = list(group.groupby("indicator"))
         for _ind, sub in parts:
-            sub_hit = hit if len(parts) == 1 else changed(set(read_keys[sub.index])) & hit
+            # inside a year only values are varied: a value that depends on rows only for their presence
+            # (a latest common year) gets every row of that year below
+            sub_hit = hit if len(parts) == 1 else changed(set(read_keys[sub.index]), drop=False) & hit
             if len(sub) == 1:
                 assign(sub.index, sub_hit)
                 found |= sub_hit
                 continue
             for i in sub.index:
-                one = changed({read_keys[i]}) & sub_hit if sub_hit else set()
+                one = changed({read_keys[i]}, drop=False) & sub_hit if sub_hit else set()
                 assign([i], one)
                 found |= one
         assign(group.index, hit - found)   # depends on the year's rows only together
@@ -164,7 +167,7 @@ def facts_of(pkg: DataPackage, parts, formulas: dict | None = None) -> dict:
     return out
 
 
-def glue(ch, values: dict, reported: dict | None = None) -> dict:
+def glue(ch, values: dict, reported: dict | None = None) -> None:
     """``ch.glue`` every value; ``reported``: names of figures printed in the report → where (paraphrased),
     recorded with the report as their source."""
     for name, value in values.items():
@@ -174,7 +177,6 @@ def glue(ch, values: dict, reported: dict | None = None) -> dict:
             ch.prov.add_reported(name, "", label=reported[name][0], where=reported[name][1])
         else:
             ch.glue(name, value)
-    return values
 
 
 def traced(pkg: DataPackage, fn, *args, formulas: dict | None = None, **kwargs):
@@ -222,7 +224,7 @@ class SourcedTable(Table):
             tds = []
             for j in range(frame.shape[1]):
                 value = frame.iat[i, j]
-                text = "—" if value is None or (isinstance(value, float) and value != value) else str(value)
+                text = "—" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
                 spec = cells.get((i, j))
                 if spec is None:
                     tds.append(f"<td>{html.escape(text)}</td>")
@@ -264,4 +266,4 @@ def counted(values: dict, formulas: dict) -> dict:
     return {k: Sourced(v, formula=formulas[k]) if DIGIT.search(_text(v)) else v for k, v in values.items()}
 
 
-__all__ = ["trace", "facts", "facts_of", "glue", "traced", "table", "show", "counted", "SourcedTable", "row_id"]
+__all__ = ["SourcedTable", "counted", "facts", "facts_of", "glue", "row_id", "show", "table", "trace", "traced"]

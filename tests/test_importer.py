@@ -7,8 +7,6 @@ published, all provinces) and as a hand-typed table and an Excel workbook.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import signal
 import stat
@@ -17,8 +15,8 @@ import time
 
 import pytest
 
-from conftest import ROOT, VENV_BIN, check
-from jjj_book import cli, data, importer
+from conftest import ROOT, VENV_BIN, check, cli_main
+from jjj_book import data, importer
 
 PROVINCES_31 = ["北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省", "上海市", "江苏省",
                 "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "广西壮族自治区",
@@ -43,10 +41,7 @@ def run_import(tmp_path, *files, vintage="census7", source="nbs-db-census7-2025"
             "--source-id", source, *extra]
     if console:
         return subprocess.run([str(VENV_BIN / "jjj-book"), *argv], capture_output=True, text=True, cwd=ROOT)
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(argv)
-    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+    return cli_main(*argv)
 
 
 def population_file(tmp_path, encoding="gbk", bom=b""):
