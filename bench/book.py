@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -31,9 +32,13 @@ class Book:
         self.env.pop("JJJ_BOOK_WORKERS", None)
 
     def run(self, *command: str, check: bool = True, cwd: Path | None = None) -> tuple[float, str]:
-        t0 = time.perf_counter()
+        """Run a command in the copy: (wall seconds, output); its CPU seconds (user + system, with every
+        process it waited for) in ``last_cpu``, a figure the machine's load does not inflate much."""
+        t0, used = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(list(command), cwd=cwd or self.root, env=self.env, capture_output=True, text=True)
         seconds = time.perf_counter() - t0
+        now = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.last_cpu = (now.ru_utime - used.ru_utime) + (now.ru_stime - used.ru_stime)
         if check and done.returncode != 0:
             sys.exit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
         return seconds, done.stdout + done.stderr

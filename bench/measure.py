@@ -49,7 +49,7 @@ class Bench:
     def record(self, key: str, values: list[float], **extra) -> None:
         self.results[key] = summary(values) | extra | {"load_before": self._load_before, "load_after": load_average()}
         r = self.results[key]
-        shown_extra = {k: v for k, v in extra.items() if k not in ("slowest", "by_file")}
+        shown_extra = {k: v for k, v in extra.items() if k not in ("slowest", "by_file", "failed")}
         print(f"  ({key}) median {r['median']:.2f} s  [{r['min']:.2f}–{r['max']:.2f}]  load average "
               f"{r['load_before'][0]} → {r['load_after'][0]}  {shown_extra or ''}", flush=True)
 
@@ -248,19 +248,21 @@ def measure_suite(b: Bench, key: str) -> None:
     nothing built by an earlier run (the book's _build, kept chapter results) is reused."""
     label, extra = SUITES[key]
     b.begin(f"({key}) test suite, {label}: python -m pytest {' '.join(extra)} (fresh copy each run)")
-    values, outcome, durations, files = [], "", [], {}
+    values, cpu, outcome, durations, files, failed = [], [], "", [], {}, []
     for i in range(b.suite_runs):
         suite = Book(b.source, b.work, f"suite-{key}{i}")
         if key == "g":
             suite.env["JJJ_E2E_REQUIRED"] = "1"  # the browser layer must run, not be skipped
         seconds, out = suite.run(sys.executable, "-m", "pytest", "-q", "--durations=0", *extra, check=False)
         values.append(seconds)
+        cpu.append(round(suite.last_cpu, 1))
         outcome = (OUTCOME.findall(out) or ["? (no pytest summary line)"])[-1]
         durations, files = slowest(out), by_file(out)
+        failed = re.findall(r"^(?:FAILED|ERROR) (\S+)", out, re.M)
         if "failed" in outcome or "error" in outcome:
             b.checks.append(f"({key}) FAILED: {outcome}")
         shutil.rmtree(suite.root, ignore_errors=True)
-    b.record(key, values, outcome=outcome, slowest=durations, by_file=files)
+    b.record(key, values, cpu_seconds=cpu, outcome=outcome, slowest=durations, by_file=files, failed=failed)
 
 
 MEASURES = {"f": measure_f, "a": measure_a, "c": measure_c, "b0": measure_b0, "d": measure_d, "e": measure_e,

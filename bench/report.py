@@ -64,7 +64,9 @@ def notes(results: dict) -> list[str]:
             r = results[key]
             top = ", ".join(f"{test.split('::')[-1][:60]} {s:.1f} s" for s, _phase, test in r.get("slowest", [])[:5])
             files = ", ".join(f"{name.removeprefix('tests/')} {s:.0f} s" for name, s in r.get("by_file", {}).items())
-            lines.append(f"- ({key}) {r['outcome']}; by file: {files or '—'}; slowest tests: {top or '—'}")
+            cpu = "/".join(f"{c:.0f}" for c in r.get("cpu_seconds", []))
+            lines.append(f"- ({key}) {r['outcome']}; CPU time (user + system) {cpu or '?'} s; by file: {files or '—'}; "
+                         f"slowest tests: {top or '—'}")
     return lines
 
 

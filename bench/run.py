@@ -24,9 +24,8 @@ over whatever chapters _toc.yml lists, and measures, several runs each:
 
 and prints a table (median, range and the load average before→after each figure) with the
 ratios (b)/(a) and (d)/(a), and the slowest tests of (t) and (g). Not part of the test suite.
-The whole suite builds the book: run it under the shared lock on a shared machine
-(`flock /tmp/jjj/heavy.lock python3 bench/run.py --only tests`). It creates .venv first if needed
-(python3 dev.py setup).
+The whole suite builds the book and runs every chapter: on a shared machine, run it when no other
+build runs. It creates .venv first if needed (python3 dev.py setup).
 """
 
 from __future__ import annotations

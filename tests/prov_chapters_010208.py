@@ -69,10 +69,10 @@ def page(chapter: str) -> str:
 def provenance_record(page_html: str) -> dict:
     """The page's provenance (numbers, rows, sources), merged from its JSON blocks."""
     rec = {"numbers": {}, "rows": {}, "sources": {}}
-    for block in re.findall(r'<script type="application/json" class="jjj-provenance">(.*?)</script>', page_html, re.S):
+    for block in re.findall(r'<script type="application/json" class="jjj-provenance">(.*?)</script>', page_html, re.DOTALL):
         data = json.loads(block.replace("<\\/", "</"))
-        for part in rec:
-            rec[part].update(data.get(part, {}))
+        for part, found in rec.items():
+            found.update(data.get(part, {}))
     return rec
 
 

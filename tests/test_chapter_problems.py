@@ -239,7 +239,7 @@ def test_table_cells_point_at_the_rows_they_show(pkg):
     ratios, _rows = chapter.published_ratios(pkg, "survey")
     shown = chapter.ratio_table(ratios)
     for (i, j), rid in chapter.ratio_cells(ratios).items():
-        indicator, region, year, _period, _vintage = rid.split("|")
+        _indicator, region, year, _period, _vintage = rid.split("|")
         assert shown.iloc[i, 0] == year and shown.columns[j] == chapter.REGION_SHORT[region]
     cuts, rows = chapter.capacity_cut_table(pkg, "published")
     for (i, j), cell in chapter.capacity_cut_cells(rows).items():

@@ -187,7 +187,7 @@ def test_every_number_of_the_page_has_provenance_and_follows_a_changed_value():
     assert expected != chapter.gdp_totals(data.load(DATA))["census4"][2021]
     assert re.search(rf'id="n-kf_gdp_end"[^>]*>{expected:.2f}<', html)
     for name in ("gdp", "gap"):                                        # the charts switch between vintages
-        assert html.count(f'class="jjj-variant" data-vintage=') >= 4 and f'id="jjj-variants-{name}"' in html
+        assert html.count('class="jjj-variant" data-vintage=') >= 4 and f'id="jjj-variants-{name}"' in html
 
 
 def test_number_sources_name_every_glued_number_of_the_notebook(pkg):
@@ -199,8 +199,9 @@ def test_number_sources_name_every_glued_number_of_the_notebook(pkg):
     nb = json.loads((DATA.parent / "chapters" / "01_status.ipynb").read_text(encoding="utf-8"))
     prose = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     formatted = set(re.findall(r"\{glue:text\}`([a-z0-9_]+):[^`]*`", prose))
-    params = dict(gdp_vintage="census4", release_vintage="communique", population_vintage="census7",
-                  income_vintage="survey", compare_vintage="census5", start_year=2011, end_year=2021, strategy_year=2014)
+    params = {"gdp_vintage": "census4", "release_vintage": "communique", "population_vintage": "census7",
+              "income_vintage": "survey", "compare_vintage": "census5", "start_year": 2011, "end_year": 2021,
+              "strategy_year": 2014}
     specs = numbers.status(pkg, params)
     assert formatted and formatted <= set(specs), formatted - set(specs)
     assert specs["kf_gdp_end"].formula and len(specs["kf_gdp_end"].rows) == 3

@@ -23,6 +23,10 @@ from jjj_book.vocab import PROVINCES, REGION_SHORT
 TOTAL = "北京、天津、河北地区生产总值之和，亿元折合万亿元"
 PER_CAPITA = status_mod.PER_CAPITA
 COUNT = "本章核对结论的条数（按结论和小节统计）"
+REPORTED_02 = ("shared_index_2021", "shared_index_change_2021", "health_per_1000_2021", "health_per_1000_growth_2021",
+               "pension_2021", "pension_change_2021", "hebei_culture_firms_2021", "hebei_culture_revenue_2021",
+               "hebei_culture_growth_2021", "hebei_culture_above_national_2021", "beijing_culture_revenue_2021",
+               "beijing_culture_growth_2021", "beijing_culture_growth_2yr_2021", "beijing_culture_growth_2019")
 
 
 def record(ch, p: dict) -> None:
@@ -44,6 +48,7 @@ def status(pkg, p: dict) -> dict:
     share_last = int(status_mod.shares(pkg, gv, start).index[-1])
     specs = {"start_year": param("起点年份"), "end_year": param("终点年份"),
              "strategy_year": param("协同发展战略实施之年"),
+             **{f"rep_{c}": Spec(reported=f"status.{c}") for c in ("gdp_2011", "gdp_2021", "gdp_increase_2011_2021")},
              "kf_gdp_start": Spec(obs(pkg, "gdp", gv, years=[start]), TOTAL),
              "kf_gdp_end": Spec(obs(pkg, "gdp", gv, years=[end]), TOTAL),
              "kf_start_closest_value": Spec(obs(pkg, "gdp", closest["vintage_id"], years=[start]), TOTAL),
@@ -98,7 +103,8 @@ def _status_per_capita(pkg, p: dict) -> dict:
 def problems(pkg, p: dict) -> dict:
     gv, pv, iv, y0, y1 = p["gdp_vintage"], p["population_vintage"], p["income_vintage"], p["strategy_year"], p["end_year"]
     inputs = problems_mod.per_capita_inputs
-    specs = {"y0": param("差距的比较起点"), "y1": param("报告使用的最近完整年份")}
+    specs = {"y0": param("差距的比较起点"), "y1": param("报告使用的最近完整年份"),
+             **{f"rep_{c}": Spec(reported=f"problems.{c}") for c in REPORTED_02}}
     for m, how in problems_mod.MEASURE_HOW.items():
         for k, year in enumerate((y0, y1)):
             specs[f"gdp_{m}_{k}"] = Spec(inputs(pkg, gv, pv, [year]), f"{how}（{PER_CAPITA}）")

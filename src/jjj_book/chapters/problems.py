@@ -400,16 +400,7 @@ def gaps(pkg: DataPackage, params: dict, end: int) -> pd.DataFrame:
 GAP_VARIANTS = ("census4", "census5")   # the GDP series the dispersion chart can be switched between
 MEASURE_HOW = {"cv": "三地人均值的标准差 ÷ 平均值", "max_min": "三地人均值中最高的 ÷ 最低的",
                "theil": "按年平均常住人口加权的泰尔指数"}
-
-
-def per_capita_inputs(pkg: DataPackage, vintage: str, population_vintage: str, years,
-                      indicator: str = "gdp") -> pd.DataFrame:
-    """The rows a per-person value of ``indicator`` reads: its years, and the year-end population of them and
-    the year before (``indicator="disposable_income_all"``: the income rows instead of GDP)."""
-    years = [int(y) for y in years]
-    return pd.concat([sourcing.obs(pkg, indicator, vintage, years=years),
-                      sourcing.obs(pkg, "population_yearend", population_vintage,
-                                   years=sorted({y - 1 for y in years} | set(years)))], ignore_index=True)
+per_capita_inputs = sourcing.per_capita_inputs
 
 
 def dispersion_variants(pkg: DataPackage, vintages, population_vintage: str, first: int, last: int, mark_year: int):
@@ -453,7 +444,8 @@ def urban_rural_cells(pkg: DataPackage, vintage: str) -> dict:
         urban = sourcing.obs(pkg, "urban_disposable_income", vintage, [r], [y])
         rural = sourcing.obs(pkg, "rural_disposable_income", vintage, [r], [y])
         both = pd.concat([urban, rural], ignore_index=True)
-        cells.update({(i, 2): urban, (i, 3): rural, (i, 4): (both, "城镇 − 农村"), (i, 5): (both, "城镇 ÷ 农村")})
+        cells.update({(i, 1): (both, "两项收入都有的年份"), (i, 2): urban, (i, 3): rural,
+                      (i, 4): (both, "城镇 − 农村"), (i, 5): (both, "城镇 ÷ 农村")})
     return cells
 
 
@@ -464,9 +456,9 @@ def index_release_cells(pkg: DataPackage) -> dict:
         years = [int(f.index.max()) for f in frames.values() if not f.empty]
         if not years:
             continue
-        for k, (s, f) in enumerate(frames.items()):
-            if max(years) in f.index:
-                cells[(i, 2 + k)] = sourcing.obs(pkg, f"jjj_index_{s}", release, ["JJJ"], [max(years)])
+        latest = [sourcing.obs(pkg, f"jjj_index_{s}", release, ["JJJ"], [max(years)]) for s in INDEX_PARTS]
+        cells.update({(i, 2 + k): rows for k, rows in enumerate(latest) if len(rows)})
+        cells[(i, 1)] = (pd.concat(latest, ignore_index=True), "这一批发布的最新数据年份")
         i += 1
     return cells
 
@@ -480,8 +472,7 @@ def capacity_cut_cells(rows: pd.DataFrame) -> dict:
 
 
 def output_cells(pkg: DataPackage, indicator: str, vintage: str) -> dict:
-    wide = pkg.wide(indicator, vintage, regions=PROVINCES)
-    return sourcing.wide_cells(wide[[c for c in PROVINCES if c in wide.columns]], col_offset=1)
+    return ratio_cells(pkg.wide(indicator, vintage, regions=PROVINCES))
 
 
 def sector_cells(pkg: DataPackage, vintage: str, shares: dict, first: int, last: int) -> dict:
@@ -496,8 +487,13 @@ def sector_cells(pkg: DataPackage, vintage: str, shares: dict, first: int, last:
 def culture_cells(rows: pd.DataFrame, frame: pd.DataFrame) -> dict:
     by = {(REGION_SHORT[r], str(y), i): g for (r, y, i), g in rows.groupby(["region", "year", "indicator"])}
     cols = {f"{label}（{unit}）": ind for ind, (label, unit) in CULTURE_COLUMNS.items()}
-    return {(i, j): by[(region, year, cols[c])] for i, (region, year) in enumerate(zip(frame["地区"], frame["年份"]))
-            for j, c in enumerate(frame.columns) if c in cols and (region, year, cols[c]) in by}
+    cells = {(i, j): by[(region, year, cols[c])] for i, (region, year) in enumerate(zip(frame["地区"], frame["年份"]))
+             for j, c in enumerate(frame.columns) if c in cols and (region, year, cols[c]) in by}
+    for i in range(len(frame)):
+        found = [rows for (k, _j), rows in cells.items() if k == i]
+        if found:
+            cells[(i, 1)] = (pd.concat(found, ignore_index=True), "这一行数据的年份")
+    return cells
 
 
 def culture_version_cells(pkg: DataPackage, both: pd.DataFrame, region: str = "CN-BJ", year: int = 2019) -> dict:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from jjj_book.claims import REGISTRY
 from jjj_book.data import DataPackage
 from jjj_book.provenance import esc, row_id, rows_of
 from jjj_book.vocab import PROVINCES
@@ -27,6 +28,7 @@ class Spec:
     claim: str = ""
     parameter: bool = False
     label: str = ""
+    reported: str = ""   # a claim id: the value is the report's own figure for it (glued by :func:`record`)
 
 
 def param(label: str) -> Spec:
@@ -41,12 +43,26 @@ def obs(pkg: DataPackage, indicator, vintage: str, regions=PROVINCES, years=None
     return pd.concat(frames, ignore_index=True) if frames else pkg.observations.iloc[0:0]
 
 
+def per_capita_inputs(pkg: DataPackage, vintage: str, population_vintage: str, years,
+                      indicator: str = "gdp") -> pd.DataFrame:
+    """The rows a per-person value of ``indicator`` reads: its years, and the year-end population of them and
+    the year before (``indicator="disposable_income_all"``: the income rows instead of GDP)."""
+    years = [int(y) for y in years]
+    return pd.concat([obs(pkg, indicator, vintage, years=years),
+                      obs(pkg, "population_yearend", population_vintage,
+                          years=sorted({y - 1 for y in years} | set(years)))], ignore_index=True)
+
+
 def record(ch, specs: dict) -> None:
     """Record each glued value's provenance on the page (``ch.provenance()`` then writes it)."""
     from jjj_book.chapters.provenance_html import traced
 
     for name, spec in specs.items():
-        if spec.parameter:
+        if spec.reported:
+            claim = REGISTRY[spec.reported]
+            ch.glue(name, claim.reported)
+            ch.prov.add_reported(name, "", label=claim.statement, where="报告的说法（本书转述）")
+        elif spec.parameter:
             ch.prov.add_parameter(name, "", label=spec.label)
         elif spec.claim:
             result, rows, _alts = traced(ch, spec.claim, ch.results[spec.claim].vintage, False)

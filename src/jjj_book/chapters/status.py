@@ -15,7 +15,7 @@ import pandas as pd
 
 from jjj_book import metrics, plots, series, text
 from jjj_book.chapters import sourcing
-from jjj_book.chapters.sourcing import show_table
+from jjj_book.chapters.sourcing import show_table  # noqa: F401 (the notebook shows its tables with it)
 from jjj_book.chapters.common import gap_table
 from jjj_book.claims import REGISTRY, evaluate_claim
 from jjj_book.claims.status import TRILLION_PER_100M
@@ -443,3 +443,12 @@ def revised_growth_cells(pkg: DataPackage, vintage: str, first: int, last: int) 
 
 def published_ratio_cells(pkg: DataPackage, vintage: str) -> dict:
     return sourcing.wide_cells(pkg.wide("urban_rural_income_ratio", vintage, regions=PROVINCES), transpose=True)
+
+
+def gap_variants(pkg: DataPackage, vintages, population_vintage: str, first: int):
+    """The per-capita gap chart in each GDP vintage, and the rows each one is computed from."""
+    figures = {v: gap_chart(pkg, *per_capita_gaps(pkg, v, population_vintage), first, v, population_vintage)
+               for v in vintages}
+    rows = {v: pd.concat([pkg.series("gdp", v), pkg.series("population_yearend", population_vintage)])
+            for v in vintages}   # what gap_chart cites under itself
+    return figures, rows

@@ -163,7 +163,7 @@ def health_per_1000_2021(pkg, vintage):
 def health_per_1000_growth_2021(pkg, vintage):
     values = _health_per_1000(pkg, vintage, (REPORT_YEAR, REPORT_YEAR - 1))
     rate = (values.loc[REPORT_YEAR] / values.loc[REPORT_YEAR - 1] - 1) * 100
-    return Reproduction(float(rate), f"{values.loc[REPORT_YEAR - 1]:.2f} → {values.loc[REPORT_YEAR]:.2f} 人/千人")
+    return Reproduction(float(rate), f"{values.loc[REPORT_YEAR - 1]:.2f} → {values.loc[REPORT_YEAR]:.2f}人/千人")
 
 
 PENSION_SCHEMES = ("pension_employees", "pension_residents")

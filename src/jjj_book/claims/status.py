@@ -101,8 +101,8 @@ def gap_direction(high: pd.Series, low: pd.Series, what: str, needs: str = "",
     gap = metrics.absolute_gap(high, low)
     ratio = metrics.relative_gap(high, low)
     delta = metrics.change(gap, start, end)
-    note = (f"{what}差距：{start}年 {gap[start]:,.0f} 元 → {end}年 "
-            f"{gap[end]:,.0f} 元；比值 {ratio[start]:.2f} → {ratio[end]:.2f}")
+    note = (f"{what}差距：{start}年{gap[start]:,.0f}元 → {end}年"
+            f"{gap[end]:,.0f}元；比值 {ratio[start]:.2f} → {ratio[end]:.2f}")
     return Reproduction(metrics.direction(delta), note)
 
 
