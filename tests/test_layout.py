@@ -38,3 +38,20 @@ def test_papermill_reads_every_parameter_of_every_notebook():
             found = set(papermill.inspect_notebook(str(page.path)))
         assert found == declared, (page.stem, declared ^ found)
         assert "data_dir" in declared and "claims_json" not in declared, page.stem
+
+
+def test_the_book_build_points_empty_data_dirs_at_the_books_own_data(tmp_path, monkeypatch):
+    """A book built outside the checkout must read its own data/, not the package's (issue 13 §4)."""
+    import shutil
+
+    book_data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", book_data)
+    monkeypatch.setenv(paths.BOOK_DATA_ENV, str(book_data))
+    assert paths.resolve_data_dir("") == book_data
+    monkeypatch.setenv(paths.BOOK_DATA_ENV, str(tmp_path / "nowhere"))
+    import pytest
+
+    with pytest.raises(FileNotFoundError, match="nowhere"):
+        paths.resolve_data_dir("")
+    monkeypatch.delenv(paths.BOOK_DATA_ENV)
+    assert paths.resolve_data_dir("") != book_data

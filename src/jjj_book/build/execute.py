@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from jjj_book import paths
 from jjj_book.build import cache as kept
 from jjj_book.build.fingerprints import PACKAGE_DIR, Inputs, Settings
 
@@ -94,6 +95,8 @@ def execute_stale(root: Path, notebooks: list[Path], cache: Path, settings: Sett
     """
     progress = progress or Progress()
     started = time.perf_counter()
+    if (Path(root) / "data" / paths.DESCRIPTOR).is_file():
+        os.environ[paths.BOOK_DATA_ENV] = str(Path(root).resolve() / "data")   # kernels inherit it
     inputs = Inputs(root, cache)
     cache.mkdir(parents=True, exist_ok=True)
     report = Report()
