@@ -48,6 +48,7 @@ def test_each_pack_holds_every_page_the_data_the_wheel_and_a_readme(packs):
             assert f"{pack.PACK_NAME}/data/{path.name}" in names
         assert any(n.endswith(".whl") for n in names) and f"{pack.PACK_NAME}/README.md" in names
         assert made.size == made.path.stat().st_size > 0
+        assert made.path.stat().st_mode & 0o044 == 0o044       # readable by the web server and other users
 
 
 def test_the_student_pack_has_no_solutions_and_no_outputs_and_the_teacher_pack_keeps_them(packs):

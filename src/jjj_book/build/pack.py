@@ -163,6 +163,7 @@ def make_pack(root: Path, out_dir: Path, kind: str, wheel: Path) -> Pack:
                 solutions=("每道练习后面保留了参考答案。" if keep else
                            "练习的参考答案已经去掉，每道题后面留了一个空的代码格；参考答案在教师版课堂包中。"))
             _add(archive, "README.md", readme.encode("utf-8"))
+        partial.chmod(0o644)            # a temporary file is private (0600); the archive is for readers
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)

@@ -134,6 +134,24 @@ FOOTER = ('<div style="width:100%;font-size:9px;color:#555;text-align:center;">'
 
 
 def _chromium_print(url: str, target: Path, chromium: str, numbered: bool = True) -> None:
+    """Print one page to PDF. Playwright's sync API runs in a thread of its own, so printing works
+    from a process that already drives a browser or runs an event loop (a test session)."""
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            _print_in_this_thread(url, target, chromium, numbered)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=work, name="jjj-pdf")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
+def _print_in_this_thread(url: str, target: Path, chromium: str, numbered: bool) -> None:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as why:  # a user's environment without the PDF extra
@@ -223,6 +241,7 @@ def make_pdf(root: Path, html_dir: Path, target: Path, edition: str = "student",
             toc_page.unlink()
     finally:
         server.shutdown()
+        server.server_close()
         source.unlink(missing_ok=True)
     pages = len(PdfReader(str(target)).pages)
     return Pdf(edition, target, pages, target.stat().st_size, starts)
