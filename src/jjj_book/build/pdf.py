@@ -232,7 +232,7 @@ def make_pdf(root: Path, html_dir: Path, target: Path, edition: str = "student",
             for depth, heading, page in outline:            # the headings' outline, cleaned, after the contents
                 parents = parents[:depth]
                 parent = parents[-1] if parents else None
-                parents.append(writer.add_outline_item(heading, page + offset, parent=parent))
+                parents.append(writer.add_outline_item(title=heading, page_number=page + offset, parent=parent))
             target.parent.mkdir(parents=True, exist_ok=True)
             partial_path = target.with_suffix(".pdf.part")
             with partial_path.open("wb") as handle:
