@@ -308,3 +308,13 @@ def test_kernels_report_their_reads_and_run_in_parallel(book):
     assert ("observations", "data", "gdp") not in noted["b_growth"]
     # the import system's directory scans are not reads; the package's own files are read table by table
     assert not any(r[0] == "dir" or r[1].startswith("data/") for r in noted["a_gdp"] | noted["b_growth"])
+
+
+def test_a_file_the_build_itself_writes_into_the_book_does_not_void_the_stamp(book):
+    """A chapter that writes a download (07's scorecard CSV) into the book: the next build is up to date."""
+    inputs = stamp.build_inputs(book)
+    (book / "chapters" / "made-by-the-build.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    assert stamp.write_stamp(book, inputs)
+    assert stamp.up_to_date(book)
+    (book / "chapters" / "made-by-the-build.csv").write_text("a,b\n1,3\n", encoding="utf-8")
+    assert not stamp.up_to_date(book)      # and a later change to it still counts

@@ -75,11 +75,14 @@ def write_stamp(root: Path, inputs_before: dict[str, str]) -> bool:
     """Record the state after a successful build, if no file of the book changed while it ran.
 
     (Files that chapters read outside the book are listed from the results the build keeps,
-    so a build may add some: they are recorded as they are after the build.)
+    so a build may add some, and a chapter may write a new file into the book, e.g. a download:
+    both are recorded as they are after the build.)
     """
     inputs = build_inputs(root)
-    book = {k: v for k, v in inputs.items() if not os.path.isabs(k)}
-    if book != {k: v for k, v in inputs_before.items() if not os.path.isabs(k)}:
+    before = {k: v for k, v in inputs_before.items() if not os.path.isabs(k)}
+    # a file of the book that changed or vanished while the build ran: no stamp. A file the build
+    # itself created (a chapter's download, e.g. the scorecard CSV) is recorded as it is now.
+    if any(inputs.get(k) != v for k, v in before.items()):
         return False
     outputs = build_outputs(root)
     write_atomic(root / "_build" / STAMP,
