@@ -53,6 +53,9 @@ img { max-width: 100% !important; break-inside: avoid; }
 figure, table, .jjj-verdict, .admonition { break-inside: avoid; }
 .jjj-verdict > ul { display: block !important; }
 a { color: inherit; text-decoration: none; }
+/* the disclosure triangle of a folded line is a glyph no book font has (Chromium would fall back) */
+summary { list-style: none; }
+summary::-webkit-details-marker, summary::marker { display: none; content: ""; }
 """
 STUDENT_CSS = """
 .cell.tag_hide-cell { display: none !important; }   /* the reference solutions stay in the teacher's PDF */
