@@ -3,6 +3,7 @@
 - the data: ``pkg`` (the real package, loaded once per run, read only), ``data_copy`` (a writable copy),
   ``check`` (the located problems `jjj-book check` reports), ``claim_result`` (one claim evaluated);
 - row edits on a data copy: ``add_rows``, ``row``, ``set_cell``, ``set_value``, ``drop_rows``, ``rewrite``;
+- notebooks: ``read_notebook`` (a stored one; its parameters: ``jjj_book.cli.notebook_parameters``);
 - books: ``notebook``/``md``/``params``/``write_notebook`` (a notebook from cells) and ``tiny_book``
   (a small book in a temp dir); ``built_book``/``book_html``, the real book built once per test run
   (shared by test_book.py and the browser layer in tests/e2e/).
@@ -49,15 +50,53 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
+class _UntracedKernels:
+    """nbval starts a chapter's kernel when the chapter's first cell is set up: start it with
+    ``JJJ_BOOK_TRACE=0``. The key figures nbval pins do not depend on provenance tracing, which re-runs each
+    computation without each row it read and takes most of a chapter's time; the provenance of every
+    number is tested on the built book (tests/e2e, tests/test_chapter_provenance.py) and in-process.
+    Only the kernels see it: the variable is removed again when the cell is torn down. (A plugin, not a
+    hook of this file: this file's run hooks apply to tests/ only, the notebooks are in chapters/.)"""
+
+    before: str | None = None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item):
+        if item.path.suffix == ".ipynb":
+            self.before = os.environ.get("JJJ_BOOK_TRACE")
+            os.environ["JJJ_BOOK_TRACE"] = "0"
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_runtest_teardown(self, item):
+        if item.path.suffix == ".ipynb":
+            if self.before is None:
+                os.environ.pop("JJJ_BOOK_TRACE", None)
+            else:
+                os.environ["JJJ_BOOK_TRACE"] = self.before
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_UntracedKernels(), "jjj-untraced-kernels")
+
+
 # --------------------------------------------------------------------------- the data package
+
+def _table_digests(package) -> dict[str, int]:
+    import pandas as pd
+
+    return {name: int(pd.util.hash_pandas_object(frame).sum()) for name, frame in package.tables.items()}
+
 
 @pytest.fixture(scope="session")
 def pkg():
-    """The real data package, loaded once per test run. Read only: a test that changes data uses
-    ``data_copy`` and loads that."""
+    """The real data package, loaded once per test run and shared by every test file. Read only: a test that
+    changes data uses ``data_copy`` and loads that; a test that changed this one in place fails the run."""
     from jjj_book import data
 
-    return data.load(DATA)
+    package = data.load(DATA)
+    before = _table_digests(package)
+    yield package
+    assert _table_digests(package) == before, "a test changed the shared data package in place (use data_copy)"
 
 
 def copy_data(dest: Path) -> Path:
@@ -167,8 +206,9 @@ def set_value(data_dir: Path, prefix: str, vintage: str, value) -> int:
     return set_cell(path, prefix, "value", str(value), vintage)
 
 
-def drop_rows(data_dir: Path, *prefixes: str, vintage: str | None = None) -> None:
-    """Remove the observation rows starting with any of the prefixes (in ``vintage``, if given)."""
+def drop_rows(data_dir: Path, *prefixes: str, vintage: str | None = None) -> int:
+    """Remove the observation rows starting with any of the prefixes (in ``vintage``, if given); return how
+    many went (at least one, or the test setup fails)."""
     path = data_dir / "observations.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     header = lines[0].lstrip("\ufeff").split(",")
@@ -176,6 +216,7 @@ def drop_rows(data_dir: Path, *prefixes: str, vintage: str | None = None) -> Non
                                                     and _in_vintage(l, header, vintage))]
     assert len(kept) < len(lines), f"fixture setup: no row starts with {prefixes} in vintage {vintage}"
     path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return len(lines) - len(kept)
 
 
 # --------------------------------------------------------------------------- notebooks and tiny books
@@ -201,6 +242,14 @@ def notebook(*cells) -> nbformat.NotebookNode:
 def write_notebook(path: Path, *cells) -> Path:
     nbformat.write(notebook(*cells), path)
     return path
+
+
+def read_notebook(notebook: str | Path) -> nbformat.NotebookNode:
+    """A stored notebook: a path, or the stem of one in chapters/ ('01_status', 'methods'). Cell sources
+    are strings. (A notebook's parameters: ``jjj_book.cli.notebook_parameters``, the one `jjj-book run`
+    reads.)"""
+    path = Path(notebook) if str(notebook).endswith(".ipynb") else ROOT / "chapters" / f"{notebook}.ipynb"
+    return nbformat.read(path, as_version=4)
 
 
 def tiny_book(dest: Path, chapters: Mapping[str, str | Sequence | nbformat.NotebookNode], *, config: bool = False,
@@ -296,12 +345,39 @@ def _store_html(html: Path, fingerprint: str) -> Path:
     return dest / "html"
 
 
+def seed_executed(source: Path, dest: Path) -> list[str]:
+    """Copy the chapter results ``source``'s own builds kept (``_build/.jjj-execute``: each executed
+    notebook with the fingerprint of its inputs) into the scratch copy ``dest``, so that building the copy
+    executes only the chapters whose inputs changed since (``python3 dev.py build`` then ``dev.py test``).
+
+    Safe because the build serves a kept result only when every part of its fingerprint matches the copy
+    (``jjj_book.build.cache.staleness``: code cells, the jjj_book package, the environment, the execution
+    settings, and each table, indicator and file the chapter read, located relative to the book root);
+    anything else is executed again. Returns the notebooks whose results were copied.
+    """
+    from jjj_book.build.fingerprints import CACHE_DIR
+
+    kept = source / "_build" / CACHE_DIR
+    if not kept.is_dir():
+        return []
+    target = dest / "_build" / CACHE_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for path in sorted(kept.iterdir()):   # not the hidden files of a build in progress
+        if path.is_file() and not path.name.startswith("."):
+            shutil.copy2(path, target / path.name)
+            if path.suffix == ".ipynb":
+                copied.append(path.stem)
+    return copied
+
+
 _built_html: list[Path] = []
 
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
-    """A scratch copy of the repository with the book built in it, once per test run.
+    """A scratch copy of the repository with the book built in it, once per test run; the chapter results
+    the work tree's build kept are reused where still valid (``seed_executed``).
 
     test_book.py rebuilds it (nothing changed, then a data change) as its last tests; everything that
     only looks at the HTML uses ``book_html``, which never changes.
@@ -309,6 +385,7 @@ def built_book(tmp_path_factory) -> Path:
     dest = tmp_path_factory.mktemp("book") / "jjj-book"
     shutil.copytree(ROOT, dest, ignore=COPY_IGNORE)
     fingerprint = book_fingerprint(dest)
+    seed_executed(ROOT, dest)
     result = build_book(dest)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     _built_html.append(_store_html(dest / "_build" / "html", fingerprint))

@@ -7,18 +7,12 @@ from __future__ import annotations
 import matplotlib
 import pytest
 
-from conftest import DATA, add_rows
-from jjj_book import data
+from conftest import add_rows
 from jjj_book.chapters import culture as cu
 from jjj_book.claims import evaluate_chapter
 from jjj_book.vocab import NO_INDICATOR
 
 matplotlib.use("Agg")
-
-
-@pytest.fixture(scope="module")
-def pkg():
-    return data.load(DATA)
 
 
 def test_recommendation_table_is_computed_and_says_where_no_indicator_exists(pkg):
@@ -95,15 +89,3 @@ def test_glued_values_are_plain_and_follow_the_data(pkg, data_copy):
     again = cu.values(changed, "published", 2019, 2024, cu.latest_release(changed),
                       evaluate_chapter(changed, "06_culture", {"published_vintage": "published"}))
     assert again["culture_g_same"].startswith("年份相同") and again["culture_g_none_years"] == "无"
-
-
-@pytest.mark.slow
-def test_every_number_of_the_page_opens_its_sources_after_a_data_change(tmp_path):
-    """Issue 16: the page built from a data copy with one value changed shows no number without
-    provenance (prose, tables, verdicts), and the changed value is among the rows a number comes from."""
-    from prov_chapters_0307 import build_chapter_book, counts, problems
-
-    page = build_chapter_book(tmp_path / "book", "06_culture").read_text(encoding="utf-8")
-    assert problems("06_culture", page) == []
-    found = counts(page)
-    assert found["prose"] + found["tables"] + found["verdicts"] > 0

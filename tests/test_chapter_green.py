@@ -8,7 +8,7 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from conftest import DATA, add_rows
+from conftest import add_rows, drop_rows
 from jjj_book import data
 from jjj_book.chapters import green
 from jjj_book.claims import evaluate_chapter
@@ -16,11 +16,6 @@ from jjj_book.vocab import NO_INDICATOR
 
 matplotlib.use("Agg")
 PARAMS = dict(published_vintage="published", index_release="idx2021d")
-
-
-@pytest.fixture(scope="module")
-def pkg():
-    return data.load(DATA)
 
 
 def test_compound_multiplies_the_annual_rates():
@@ -84,10 +79,7 @@ def test_recommendation_table_computes_values_and_marks_missing_indicators(pkg):
 
 
 def test_recommendation_table_without_data(data_copy):
-    path = data_copy / "observations.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join(l for l in lines if not l.startswith(("crude_steel_output,", "jjj_index_green")))
-                    + "\n", encoding="utf-8")
+    drop_rows(data_copy, "crude_steel_output,", "jjj_index_green")
     table, _ = green.recommendation_table(data.load(data_copy), "published", "census5", "idx2021d", 2013, 2024)
     assert table.loc[table["指标"] == "河北粗钢产量", "最新值"].iloc[0] == "—"
     assert table.loc[table["指标"] == "京津冀绿色发展指数", "最新值"].iloc[0] == "—"
@@ -126,15 +118,3 @@ def test_pm25_chart_keeps_gaps_and_separates_close_points(pkg):
     assert min(abs(a - b) for a in tj_x for b in he_x) > 0.1                             # never on top of each other
     assert tj.get_marker() != he.get_marker() and ax.get_ylim()[0] == 0                  # no truncated axis
     assert ax.get_legend() is not None
-
-
-@pytest.mark.slow
-def test_every_number_of_the_page_opens_its_sources_after_a_data_change(tmp_path):
-    """Issue 16: the page built from a data copy with one value changed shows no number without
-    provenance (prose, tables, verdicts), and the changed value is among the rows a number comes from."""
-    from prov_chapters_0307 import build_chapter_book, counts, problems
-
-    page = build_chapter_book(tmp_path / "book", "05_green").read_text(encoding="utf-8")
-    assert problems("05_green", page) == []
-    found = counts(page)
-    assert found["prose"] + found["tables"] + found["verdicts"] > 0

@@ -12,19 +12,13 @@ import math
 import matplotlib.pyplot as plt
 import pytest
 
-from conftest import DATA, add_rows
-from jjj_book import data
+from conftest import add_rows
 from jjj_book.chapters import innovation as chapter
 from jjj_book.claims import evaluate_chapter
 from jjj_book.render import format_value
 from jjj_book.vocab import NO_INDICATOR, PROVINCES, VERDICT_LABEL
 
 VINTAGES = {"published_vintage": "published", "index_release": "idx2021d"}
-
-
-@pytest.fixture(scope="module")
-def pkg():
-    return data.load(DATA)
 
 
 # --------------------------------------------------------------------------- recommendations
@@ -176,15 +170,3 @@ def test_tables_carry_their_source_under_them(pkg):
     html = chapter.table(chapter.mechanisms_table(), "某公报", ["发布数"])._repr_html_()
     assert html.index("<table") < html.index("数据来源：某公报") and "数据版本：发布数" in html
     assert "<th>建议</th>" in html and "<th></th>" not in html   # no index column
-
-
-@pytest.mark.slow
-def test_every_number_of_the_page_opens_its_sources_after_a_data_change(tmp_path):
-    """Issue 16: the page built from a data copy with one value changed shows no number without
-    provenance (prose, tables, verdicts), and the changed value is among the rows a number comes from."""
-    from prov_chapters_0307 import build_chapter_book, counts, problems
-
-    page = build_chapter_book(tmp_path / "book", "03_innovation").read_text(encoding="utf-8")
-    assert problems("03_innovation", page) == []
-    found = counts(page)
-    assert found["prose"] + found["tables"] + found["verdicts"] > 0

@@ -12,28 +12,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from conftest import DATA, add_rows
+from conftest import add_rows, set_value
 from jjj_book import data, plots
 from jjj_book.chapters import public_services as chapter
 from jjj_book.vocab import NO_INDICATOR
 
 ARGS = ("survey", "published", "census7", "idx2020d", 2014, 2024)
-
-
-@pytest.fixture(scope="module")
-def pkg():
-    return data.load(DATA)
-
-
-def set_value(data_dir, prefix: str, vintage: str, value: float) -> None:
-    path = data_dir / "observations.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    hits = [i for i, l in enumerate(lines) if l.startswith(prefix) and f",{vintage}," in l]
-    assert len(hits) == 1, (prefix, hits)
-    cells = lines[hits[0]].split(",")
-    cells[4] = str(value)
-    lines[hits[0]] = ",".join(cells)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- recommendations
@@ -155,15 +139,3 @@ def test_key_figures_match_the_computations(pkg):
     last = int(income.index.max())
     assert key[f"京-冀收入差（元） {last}"] == pytest.approx(income.loc[last, "CN-BJ"] - income.loc[last, "CN-HE"])
     assert any(k.startswith("天津每千人卫生技术人员") for k in key.index)
-
-
-@pytest.mark.slow
-def test_every_number_of_the_page_opens_its_sources_after_a_data_change(tmp_path):
-    """Issue 16: the page built from a data copy with one value changed shows no number without
-    provenance (prose, tables, verdicts), and the changed value is among the rows a number comes from."""
-    from prov_chapters_0307 import build_chapter_book, counts, problems
-
-    page = build_chapter_book(tmp_path / "book", "04_public_services").read_text(encoding="utf-8")
-    assert problems("04_public_services", page) == []
-    found = counts(page)
-    assert found["prose"] + found["tables"] + found["verdicts"] > 0

@@ -4,40 +4,23 @@ no claim id and links each claim to its line; the whole list as CSV."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pandas as pd
 import pytest
 
-from conftest import DATA, ROOT
-from jjj_book import data, plots
+from conftest import ROOT, read_notebook
+from jjj_book import plots
 from jjj_book.chapters import scorecard as chapter
 from jjj_book.claims import REGISTRY, evaluate, evaluate_chapter
+from jjj_book.cli import notebook_parameters
 from jjj_book.render import anchor, format_value
 from jjj_book.vocab import KIND_LABEL, VERDICT_LABEL, VERDICTS
 
 
 @pytest.fixture(scope="module")
-def pkg():
-    return data.load(DATA)
-
-
-@pytest.fixture(scope="module")
 def results(pkg):
     return evaluate(pkg)   # as the scorecard notebook does
-
-
-def _notebook(name: str) -> dict:
-    return json.loads((ROOT / "chapters" / f"{name}.ipynb").read_text(encoding="utf-8"))
-
-
-def _parameters(name: str) -> dict:
-    """The defaults of a chapter's parameters cell (plain assignments)."""
-    cell = next(c for c in _notebook(name)["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
-    found: dict = {}
-    exec("".join(cell["source"]), {}, found)
-    return found
 
 
 def test_every_claim_once_in_its_chapters_default_vintage(results):
@@ -47,7 +30,7 @@ def test_every_claim_once_in_its_chapters_default_vintage(results):
 
 @pytest.mark.parametrize("name", sorted({c.chapter for c in REGISTRY.values()}))
 def test_the_scorecard_agrees_with_the_chapter_run_with_its_own_parameters(pkg, results, name):
-    params = _parameters(name)
+    params = notebook_parameters(ROOT / "chapters" / f"{name}.ipynb")
     own = evaluate_chapter(pkg, name, params)
     mine = {r.id: r for r in results if r.chapter == name}
     assert set(own) == set(mine)
@@ -58,8 +41,8 @@ def test_the_scorecard_agrees_with_the_chapter_run_with_its_own_parameters(pkg, 
 
 def test_chapter_titles_are_the_notebooks_own_headings():
     for name, title in chapter.CHAPTER_TITLES.items():
-        headings = [line for c in _notebook(name)["cells"] if c["cell_type"] == "markdown"
-                    for line in "".join(c["source"]).splitlines() if line.startswith("# ")]
+        headings = [line for c in read_notebook(name).cells if c.cell_type == "markdown"
+                    for line in c.source.splitlines() if line.startswith("# ")]
         assert headings and headings[0] == f"# {title}", name
 
 
@@ -152,15 +135,3 @@ def test_the_build_does_not_count_the_written_csv_as_an_input():
     assert _writes_only(("x", None, os.O_WRONLY | os.O_CREAT))
     assert not _writes_only(("x", "rb", 0)) and not _writes_only(("x", "r+b", 0))
     assert not _writes_only(("x", None, os.O_RDONLY)) and not _writes_only(("x", None, os.O_RDWR))
-
-
-@pytest.mark.slow
-def test_every_number_of_the_page_opens_its_sources_after_a_data_change(tmp_path):
-    """Issue 16: the page built from a data copy with one value changed shows no number without
-    provenance (prose, tables, verdicts), and the changed value is among the rows a number comes from."""
-    from prov_chapters_0307 import build_chapter_book, counts, problems
-
-    page = build_chapter_book(tmp_path / "book", "07_scorecard").read_text(encoding="utf-8")
-    assert problems("07_scorecard", page) == []
-    found = counts(page)
-    assert found["prose"] + found["tables"] + found["verdicts"] > 0

@@ -1,29 +1,18 @@
 """The teacher's guide reads the exercises from the notebooks and the discussion from the verdicts."""
 
-
 import nbformat
 
-from conftest import ROOT, data_copy  # noqa: F401  (fixture)
-from jjj_book import data
+from conftest import ROOT, md, write_notebook
 from jjj_book.chapters import teaching
 
 
-def _notebook(tmp_path, *cells):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = list(cells)
-    path = tmp_path / "99_demo.ipynb"
-    nbformat.write(nb, path)
-    return path
-
-
 def test_exercises_are_read_with_level_names_and_solution(tmp_path):
-    path = _notebook(
-        tmp_path,
-        nbformat.v4.new_markdown_cell("# 示例章\n"),
-        nbformat.v4.new_markdown_cell("```{admonition} 练习 1（进阶）：换一个版本\n:class: tip\n用 `metrics.cagr` 和"
-                                      " {term}`版本` 计算。\n```"),
+    path = write_notebook(
+        tmp_path / "99_demo.ipynb",
+        md("# 示例章\n"),
+        md("```{admonition} 练习 1（进阶）：换一个版本\n:class: tip\n用 `metrics.cagr` 和 {term}`版本` 计算。\n```"),
         nbformat.v4.new_code_cell("# 参考答案", metadata={"tags": ["hide-cell"]}),
-        nbformat.v4.new_markdown_cell("```{admonition} 练习 2：没有答案\n:class: tip\n想一想。\n```"),
+        md("```{admonition} 练习 2：没有答案\n:class: tip\n想一想。\n```"),
     )
     found = teaching.exercises(path)
     assert [(e["n"], e["level"], e["title"], e["solution"]) for e in found] == [
@@ -41,8 +30,7 @@ def test_every_chapter_of_the_book_is_indexed_and_a_copied_guide_has_none(tmp_pa
     assert teaching.chapter_notebooks(tmp_path) == []
 
 
-def test_the_discussion_lists_exactly_the_claims_that_differ(data_copy):  # noqa: F811
-    pkg = data.load(data_copy)
+def test_the_discussion_lists_exactly_the_claims_that_differ(pkg):
     table = teaching.discussion_table(pkg, {})
     differs = [r for r in teaching.evaluate(pkg) if r.verdict == "differs"]
     assert len(table) == len(differs) > 0

@@ -22,8 +22,6 @@ def add_rows(data_dir, *rows: str):
     return _add_rows(data_dir, *rows, source=SOURCE)
 
 
-
-
 def test_the_chapter_registers_premises_not_the_reports_numbers():
     mine = [c for c in REGISTRY.values() if c.chapter == cu.CHAPTER]
     assert [c.id for c in mine] == CLAIMS

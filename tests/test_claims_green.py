@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 
 from conftest import add_rows, claim_result, drop_rows
 from jjj_book import data
@@ -60,38 +61,34 @@ def test_pm25_premises_cannot_check_without_the_data_and_say_what_would_close_th
     assert above.verdict == "cannot_check" and above.note.startswith("需要")
 
 
-def test_steel_premise_differs_and_cannot_check(data_copy):
-    drop_rows(data_copy, "crude_steel_output,CN-HE,2023,")
-    pkg = data.load(data_copy)
-    missing = claim_result(pkg, "green.hebei_crude_steel_fell")
-    assert missing.verdict == "cannot_check" and "2023年的粗钢产量" in missing.note
-    pkg = add_rows(data_copy, "crude_steel_output,CN-HE,2023,30000,10k_tonnes,published")
-    rose = claim_result(pkg, "green.hebei_crude_steel_fell")
-    assert (rose.verdict, rose.reproduced) == ("differs", False)
+# claim, the row dropped, what its note then asks for; the row added back, the verdict, value and basis
+# that follow, and what the note then says.
+MISSING_THEN_TURNED = {
+    "steel": ("green.hebei_crude_steel_fell", "crude_steel_output,CN-HE,2023,", "2023年的粗钢产量",
+              "crude_steel_output,CN-HE,2023,30000,10k_tonnes,published", ("differs", False, "recomputed"),
+              "2023年30,000万吨"),
+    # the energy premise is looked up as the bulletin printed it
+    "energy": ("green.energy_intensity_fell_2021", "energy_intensity_change,CN-TJ,2021,", "需要天津",
+               "energy_intensity_change,CN-TJ,2021,0.4,pct,published", ("differs", False, "published"),
+               "天津+0.4%"),
+    # no printed change and no 2020 level in the same release: other releases' 2020 values are not used;
+    # once the release holds both levels the book subtracts them: recomputed, not looked up (153.0 − 155.0)
+    "green_index": ("green.green_index_rose", "jjj_index_green_change,JJJ,2021,", "2020、2021两年指数",
+                    "jjj_index_green,JJJ,2020,155.0,index,idx2021d", ("differs", False, "recomputed"), "-2.0"),
+}
 
 
-def test_energy_premise_is_looked_up_and_can_differ_or_be_missing(data_copy):
-    drop_rows(data_copy, "energy_intensity_change,CN-TJ,2021,")
-    pkg = data.load(data_copy)
-    missing = claim_result(pkg, "green.energy_intensity_fell_2021")
-    assert missing.verdict == "cannot_check" and "需要天津" in missing.note
-    pkg = add_rows(data_copy, "energy_intensity_change,CN-TJ,2021,0.4,pct,published")
-    up = claim_result(pkg, "green.energy_intensity_fell_2021")
-    assert (up.verdict, up.reproduced, up.basis) == ("differs", False, "published") and "天津+0.4%" in up.note
-
-
-def test_green_index_change_stays_inside_one_release(data_copy):
-    drop_rows(data_copy, "jjj_index_green_change,JJJ,2021,")
-    pkg = data.load(data_copy)
-    # no printed change and no 2020 level in the same release: other releases' 2020 values are not used
-    missing = claim_result(pkg, "green.green_index_rose")
-    assert missing.verdict == "cannot_check" and "2020、2021两年指数" in missing.note
-    pkg = add_rows(data_copy, "jjj_index_green,JJJ,2020,155.0,index,idx2021d")
-    fell = claim_result(pkg, "green.green_index_rose")
-    # without a printed change the book subtracts the release's own two levels: recomputed, not looked up
-    assert (fell.verdict, fell.reproduced, fell.basis) == ("differs", False, "recomputed") and "-2.0" in fell.note
-    assert math.isclose(pkg.wide("jjj_index_green", "idx2021d").loc[2021, "JJJ"], 153.0)
+@pytest.mark.parametrize("case", MISSING_THEN_TURNED)
+def test_a_premise_cannot_check_without_its_row_and_differs_with_another(data_copy, case):
+    claim_id, dropped, wanted, added, outcome, said = MISSING_THEN_TURNED[case]
+    drop_rows(data_copy, dropped)
+    missing = claim_result(data.load(data_copy), claim_id)
+    assert missing.verdict == "cannot_check" and wanted in missing.note
+    turned = claim_result(add_rows(data_copy, added), claim_id)
+    assert (turned.verdict, turned.reproduced, turned.basis) == outcome and said in turned.note
 
 
 def test_index_change_prefers_the_printed_change(pkg):
     assert green.index_change(pkg, green.GREEN_INDEX, "idx2021d", 2021) == (8.5, "published")
+    # the 2021 level the green_index case above subtracts from (153.0 − 155.0 = −2.0)
+    assert math.isclose(pkg.wide("jjj_index_green", "idx2021d").loc[2021, "JJJ"], 153.0)

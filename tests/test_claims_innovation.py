@@ -14,9 +14,7 @@ from jjj_book import data
 from jjj_book.claims import PREMISE_PREFIX, REGISTRY
 from jjj_book.claims import innovation as inno
 from jjj_book.vocab import PROVINCES
-from conftest import add_rows, claim_result
-
-
+from conftest import add_rows, claim_result, drop_rows
 
 
 # --------------------------------------------------------------------------- the real data
@@ -87,11 +85,7 @@ def test_gap_claim_follows_the_earliest_common_year(data_copy):
 
 
 def test_gap_claim_needs_two_common_years(data_copy):
-    path = data_copy / "observations.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    kept = [l for l in lines if not (l.startswith("rd_intensity,CN-BJ,2022,") and ",published," in l)]
-    assert len(kept) == len(lines) - 1
-    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    assert drop_rows(data_copy, "rd_intensity,CN-BJ,2022,", vintage="published") == 1
     result = claim_result(data.load(data_copy), "innovation.rd_gap_not_narrowed")
     assert result.verdict == "cannot_check" and "北京" in result.note and "河北" in result.note
 
@@ -107,10 +101,7 @@ def test_region_above_national_compares_the_latest_common_year(data_copy):
 def test_flows_grew_compares_the_latest_year_with_the_base(data_copy):
     pkg = add_rows(data_copy, "tech_contracts_bj_to_tjhe,CN-BJ,2024,50,100m_yuan,published")
     assert claim_result(pkg, "innovation.bj_flows_grew").verdict == "differs"
-    path = data_copy / "observations.csv"
-    kept = [l for l in path.read_text(encoding="utf-8").splitlines()
-            if not l.startswith(f"tech_contracts_bj_to_tjhe,CN-BJ,{inno.FLOW_BASE_YEAR},")]
-    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    drop_rows(data_copy, f"tech_contracts_bj_to_tjhe,CN-BJ,{inno.FLOW_BASE_YEAR},")
     assert claim_result(data.load(data_copy), "innovation.bj_flows_grew").verdict == "cannot_check"
 
 

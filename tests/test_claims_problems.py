@@ -11,12 +11,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import add_rows, claim_result, rewrite
+from conftest import add_rows, claim_result, drop_rows, rewrite
 from jjj_book import data, series
 from jjj_book.claims import REGISTRY, evaluate_claim
 from jjj_book.vocab import VERDICTS
-
-
 
 
 # --------------------------------------------------------------------------- series
@@ -93,11 +91,7 @@ def test_published_urban_rural_ratios_agree_with_the_release_that_prints_them(pk
 
 
 def test_an_urban_rural_ratio_without_any_official_figure_says_what_would_close_the_gap(data_copy):
-    path = data_copy / "observations.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    kept = [line for line in lines if not line.startswith("urban_rural_income_ratio,CN-TJ,2021,")]
-    assert len(kept) == len(lines) - 1
-    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    assert drop_rows(data_copy, "urban_rural_income_ratio,CN-TJ,2021,") == 1
     result = claim_result(data.load(data_copy), "problems.urban_rural_ratio_tj_2021")
     assert result.verdict == "cannot_check"
     assert result.note.startswith("需要天津2021年") and "城镇和农村居民人均可支配收入" in result.note

@@ -19,11 +19,6 @@ from jjj_book.claims import public_services as ps
 from jjj_book.vocab import MEASURES, STRATEGY_YEAR, VERDICTS
 
 
-
-
-
-
-
 # --------------------------------------------------------------------------- helpers
 
 def test_pair_gaps_by_hand():

@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from conftest import ROOT, add_rows, rewrite, row
+from conftest import ROOT, add_rows, drop_rows, row, set_value
 from jjj_book import claims, data
 from jjj_book.claims import status
 from jjj_book.cli import notebook_parameters
@@ -24,20 +24,27 @@ def test_every_status_claim_gets_a_verdict_on_the_real_data(pkg):
 def test_gdp_total_is_recomputed_from_the_data(data_copy):
     # Halving Beijing's 2011 census4 GDP must move the recomputed total by exactly that amount.
     before = claims.evaluate(data.load(data_copy), ids=["status.gdp_2011"])[0].reproduced
-    path = data_copy / "observations.csv"
-    line = row(path, "gdp,CN-BJ,2011,annual,", "census4")
-    bj = float(line.split(",")[4])
-    rewrite(path, line, line.replace(f",{line.split(',')[4]},", f",{bj / 2},", 1))
+    bj = float(row(data_copy / "observations.csv", "gdp,CN-BJ,2011,annual,", "census4").split(",")[4])
+    set_value(data_copy, "gdp,CN-BJ,2011,annual,", "census4", bj / 2)
     after = claims.evaluate(data.load(data_copy), ids=["status.gdp_2011"])[0].reproduced
     assert after == pytest.approx(before - bj / 2 * 1e-4)
 
 
-def test_a_missing_total_names_the_regions_it_lacks(data_copy):
-    path = data_copy / "observations.csv"
-    rewrite(path, row(path, "gdp,CN-TJ,2011,annual,", "census4") + "\n", "")
-    result = claims.evaluate(data.load(data_copy), ids=["status.gdp_2011"])[0]
+# the row dropped (prefix, vintage), the claim, what its note then names and what it must not name
+WITHOUT_A_PROVINCE = {
+    "total": ("gdp,CN-TJ,2011,annual,", "census4", "status.gdp_2011", ["天津", "2011"], ["北京"]),
+    "growth": ("gdp_real_growth,CN-TJ,2020,annual,", "communique", "status.hebei_fastest_2020",
+               ["天津", "统计公报"], []),
+}
+
+
+@pytest.mark.parametrize("case", WITHOUT_A_PROVINCE)
+def test_a_missing_province_makes_the_claim_uncheckable_and_is_named(data_copy, case):
+    prefix, vintage, claim_id, named, not_named = WITHOUT_A_PROVINCE[case]
+    assert drop_rows(data_copy, prefix, vintage=vintage) == 1
+    result = claims.evaluate(data.load(data_copy), ids=[claim_id])[0]
     assert result.verdict == "cannot_check"
-    assert "天津" in result.note and "2011" in result.note and "北京" not in result.note
+    assert all(w in result.note for w in named) and not any(w in result.note for w in not_named), result.note
 
 
 def test_an_increase_is_never_taken_across_the_years_of_the_communique(pkg):
@@ -45,19 +52,8 @@ def test_an_increase_is_never_taken_across_the_years_of_the_communique(pkg):
         status.gdp_increase(pkg, "communique")
 
 
-def test_missing_province_makes_the_growth_claim_uncheckable(data_copy):
-    path = data_copy / "observations.csv"
-    rewrite(path, row(path, "gdp_real_growth,CN-TJ,2020,annual,", "communique") + "\n", "")
-    result = claims.evaluate(data.load(data_copy), ids=["status.hebei_fastest_2020"])[0]
-    assert result.verdict == "cannot_check"
-    assert "天津" in result.note and "统计公报" in result.note
-
-
 def test_hebei_slower_in_a_year_turns_the_verdict(data_copy):
-    path = data_copy / "observations.csv"
-    line = row(path, "gdp_real_growth,CN-HE,2019,annual,", "communique")
-    cells = line.split(",")
-    rewrite(path, line, ",".join(cells[:4] + ["1.0"] + cells[5:]))
+    set_value(data_copy, "gdp_real_growth,CN-HE,2019,annual,", "communique", "1.0")
     result = claims.evaluate(data.load(data_copy), ids=["status.hebei_fastest_2019"])[0]
     assert (result.reproduced, result.verdict) == (False, "differs")
 

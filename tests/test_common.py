@@ -26,8 +26,7 @@ def test_missing_years_and_the_gap_table_follow_the_data(data_copy):
     assert list(table.columns) == common.GAP_COLUMNS and table.iloc[0]["缺少的年份"].startswith("北京：")
 
 
-def test_recommendation_table_marks_what_no_indicator_measures(data_copy):
-    pkg = data.load(data_copy)
+def test_recommendation_table_marks_what_no_indicator_measures(pkg):
     recs = [common.Recommendation("平台", "……", [common.Indicator("rd_intensity", "CN-HE", "published")]),
             common.Recommendation("利益", "……", [], "没有公开统计")]
     table, used = common.recommendation_table(pkg, recs, {"published": "published"}, 2014, 2022)
@@ -37,8 +36,7 @@ def test_recommendation_table_marks_what_no_indicator_measures(data_copy):
     assert not used.empty and set(used["indicator"]) == {"rd_intensity"}
 
 
-def test_a_vintage_that_is_not_a_series_shows_two_printed_values_and_no_direction(data_copy):
-    pkg = data.load(data_copy)
+def test_a_vintage_that_is_not_a_series_shows_two_printed_values_and_no_direction(pkg):
     assert not pkg.vintage_facts("published")["series"]
     recs = [common.Recommendation("平台", "……", [common.Indicator("rd_intensity", "CN-HE", "published")])]
     table, _ = common.recommendation_table(pkg, recs, {"published": "published"}, 2014, 2022)

@@ -1,6 +1,7 @@
 """The provenance model (jjj_book.provenance), a claim under every vintage (jjj_book.chapters.vintages),
 the chapter calls that give numbers their provenance (ch.glue, ch.table, ch.verdicts, ch.chart_variants,
-ch.provenance), and the Sphinx extension (jjj_book.build.provenance) on a tiny built book.
+ch.provenance), and the page checker (tests/provenance_pages.py). The Sphinx extension's output on the
+real built book: tests/test_chapter_provenance.py.
 
 (tests/test_provenance.py is about data/PROVENANCE.md.)"""
 
@@ -21,7 +22,11 @@ from jjj_book.chapters.vintages import evaluate_traced, other_vintages, traced_a
 from jjj_book.provenance import REPORT_SOURCE, Provenance, Sourced, html_id, row_id, rows_of, wide_cells
 from jjj_book.render import claim_key, verdict_list
 
-from provenance_book import CHANGED_ROW, CHANGED_VALUE, build_demo_book, numbers_without_provenance
+from provenance_pages import numbers_without_provenance
+
+# The one value test_the_inputs_follow_a_changed_value changes (Beijing's 2011 GDP, 4th-census revision).
+CHANGED_ROW = "gdp,CN-BJ,2011,annual,"
+CHANGED_VALUE = "17000.1"
 
 PROVINCES = ["CN-BJ", "CN-TJ", "CN-HE"]
 CODES = re.compile(r"CN-[A-Z]{2}|\bJJJ\b|census\d|communique|nbs-|100m_yuan")
@@ -246,7 +251,7 @@ def test_chart_variants_show_one_vintage_and_its_verdict(ch):
         ch.chart_variants_html(figs, default="original")
 
 
-# --------------------------------------------------------------------------- the extension, on a built tiny book
+# --------------------------------------------------------------------------- the extension and the page checker
 
 def test_the_extension_is_registered():
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -259,19 +264,3 @@ def test_the_checker_finds_a_number_without_provenance():
             '<script type="application/json" class="jjj-provenance">'
             '{"numbers": {"a": {"rows": [], "uses": []}}, "rows": {}, "sources": {}}</script>')
     assert numbers_without_provenance(page) == ["glued 'n-b': 7"]
-
-
-@pytest.mark.slow
-def test_every_number_of_a_page_built_from_changed_data_has_provenance(tmp_path):
-    page = build_demo_book(tmp_path / "book")
-    text = page.read_text(encoding="utf-8")
-    glued = re.findall(r'<span class="pasted-text jjj-glued" id="(n-[^"]+)">([^<]*)</span>', text)
-    assert [i for i, _t in glued] == ["n-gdp_2011_total", "n-bj_2011", "n-bj_share", "n-bj_2011-2"]
-    assert dict(glued)["n-bj_2011"] == "17,000.1"               # the changed value is on the page
-    assert numbers_without_provenance(text) == []
-    assert text.count('class="jjj-provenance"') == 1                 # the blocks are merged into one per page
-    assert len(re.findall(r"data-jjj-prov=", text)) >= 9 + 2    # table cells and verdict values
-    assert "jjj-provenance.js" in text and "jjj-provenance.css" in text
-    images = re.findall(r'<img loading="lazy" src="\.\./(_images/jjj-variant-\w+\.png)"', text)
-    assert len(images) == 3 and "data:image/png" not in text        # the variants are files, not inline
-    assert all((page.parents[1] / i).stat().st_size > 1000 for i in images)

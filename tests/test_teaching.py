@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ import yaml
 
 from jjj_book import book, data
 from jjj_book.build import sphinx_downloads, sphinx_mathjax
-from conftest import DATA, ROOT
+from conftest import ROOT, md, read_notebook, write_notebook
 
 CHAPTERS = ROOT / "chapters"
 GLOSSARY = CHAPTERS / "glossary.md"
@@ -33,14 +32,6 @@ NOT_RUN_TAGS = {"remove-cell", "skip-execution", "nbval-skip", "raises-exception
 
 def chapter_notebooks() -> list[Path]:
     return sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
-
-
-def cells(path: Path) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))["cells"]
-
-
-def text_of(cell: dict) -> str:
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
 # --------------------------------------------------------------------------- glossary
@@ -74,7 +65,7 @@ def book_sources() -> dict[str, str]:
         if path.suffix == ".md":
             found[path.name] = path.read_text(encoding="utf-8")
         elif path.suffix == ".ipynb":
-            found[path.name] = "\n".join(text_of(c) for c in cells(path))
+            found[path.name] = "\n".join(c.source for c in read_notebook(path).cells)
     return found
 
 
@@ -108,7 +99,7 @@ def test_every_term_role_in_the_book_names_a_glossary_entry():
 
 def test_every_chapter_links_some_terms_to_the_glossary():
     for path in chapter_notebooks():
-        prose = "\n".join(text_of(c) for c in cells(path) if c["cell_type"] == "markdown")
+        prose = "\n".join(c.source for c in read_notebook(path).cells if c.cell_type == "markdown")
         assert term_targets(prose), f"{path.name}: no term linked to the glossary"
 
 
@@ -120,12 +111,12 @@ def exercises(path: Path) -> list[tuple[int, str, dict | None]]:
     Only the last exercise of a markdown cell can be followed by its solution cell; the others get None.
     """
     found = []
-    nb = cells(path)
+    nb = read_notebook(path).cells
     for i, cell in enumerate(nb):
         if cell["cell_type"] != "markdown":
             continue
         here = [(int(m.group(2)), m.group(3)) for m in
-                (EXERCISE.match(line.strip()) for line in text_of(cell).splitlines()) if m]
+                (EXERCISE.match(line.strip()) for line in cell.source.splitlines()) if m]
         for k, (n, rest) in enumerate(here):
             last = k == len(here) - 1
             found.append((n, rest, nb[i + 1] if last and i + 1 < len(nb) else None))
@@ -168,10 +159,10 @@ def test_the_appendix_part_lists_the_four_pages_after_the_chapters():
 
 
 def test_every_formula_of_the_methods_appendix_is_labelled_and_every_section_has_a_checked_example():
-    nb = cells(CHAPTERS / "methods.ipynb")
+    nb = read_notebook("methods").cells
     sections, current = {}, None
     for cell in nb:
-        text = text_of(cell)
+        text = cell.source
         if cell["cell_type"] == "markdown":
             label = re.search(r"^\((methods-[\w-]+)\)=", text, flags=re.M)
             if label:
@@ -189,7 +180,7 @@ def test_every_formula_of_the_methods_appendix_is_labelled_and_every_section_has
 
 def _run_notebook(path: Path, data_dir: Path) -> list[str]:
     """Execute a notebook (in its folder, as the build does) with another data_dir; its text outputs."""
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     for cell in nb.cells:
         if "parameters" in cell.metadata.get("tags", []):
             cell.source += f"\ndata_dir = {str(data_dir)!r}\n"
@@ -227,8 +218,7 @@ def test_the_data_appendix_is_generated_from_the_package_and_covers_every_indica
 
 # --------------------------------------------------------------------------- downloads
 
-def test_a_chapter_csv_holds_exactly_the_observations_of_its_indicators(tmp_path):
-    pkg = data.load(DATA)
+def test_a_chapter_csv_holds_exactly_the_observations_of_its_indicators(tmp_path, pkg):
     written = sphinx_downloads.write_downloads(ROOT, tmp_path)
     # every chapter, and the appendices that use indicators (the methods' worked examples): from _toc.yml
     assert {p.stem for p in chapter_notebooks()} | {"methods"} <= set(written)
@@ -246,8 +236,8 @@ def test_a_chapter_csv_holds_exactly_the_observations_of_its_indicators(tmp_path
         assert list(rows[0])[:8] == data.OBSERVATION_COLUMNS
 
 
-def test_the_status_chapter_csv_has_its_indicators_and_no_others():
-    known = set(data.load(DATA).indicators["id"])
+def test_the_status_chapter_csv_has_its_indicators_and_no_others(pkg):
+    known = set(pkg.indicators["id"])
     status = sphinx_downloads.chapter_indicators(CHAPTERS / "01_status.ipynb", known)
     assert {"gdp", "gdp_real_growth", "population_yearend", "urban_disposable_income"} <= set(status)
     assert not {"pm25_annual_mean", "rd_expenditure", "museums_registered"} & set(status)
@@ -256,17 +246,13 @@ def test_the_status_chapter_csv_has_its_indicators_and_no_others():
 def test_indicators_are_found_in_literals_prefixes_and_the_helpers_a_chapter_calls(tmp_path):
     known = {"gdp", "population_yearend", "capacity_cut_coal", "capacity_cut_cement", "jjj_index_green",
              "jjj_index_shared", "pm25_annual_mean", "rd_expenditure"}
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# pm25_annual_mean is only mentioned in prose"),
-        nbformat.v4.new_code_cell("from jjj_book import series\n"
-                                  "pc = series.gdp_per_capita(pkg, 'census4')\n"   # → gdp, population_yearend
-                                  "cuts = [i for i in ids if i.startswith('capacity_cut_')]\n"
-                                  "idx = [pkg.wide(f'jjj_index_{s}', v) for s in subs]\n"
-                                  "note = 'rd_expenditure_x is not an id'\n"),
-    ]
-    path = tmp_path / "99_probe.ipynb"
-    nbformat.write(nb, path)
+    path = write_notebook(tmp_path / "99_probe.ipynb",
+                          md("# pm25_annual_mean is only mentioned in prose"),
+                          "from jjj_book import series\n"
+                          "pc = series.gdp_per_capita(pkg, 'census4')\n"   # → gdp, population_yearend
+                          "cuts = [i for i in ids if i.startswith('capacity_cut_')]\n"
+                          "idx = [pkg.wide(f'jjj_index_{s}', v) for s in subs]\n"
+                          "note = 'rd_expenditure_x is not an id'\n")
     assert sphinx_downloads.chapter_indicators(path, known) == [
         "capacity_cut_cement", "capacity_cut_coal", "gdp", "jjj_index_green", "jjj_index_shared", "population_yearend"]
 

@@ -83,46 +83,82 @@ class DataPackage:
         return names[code]
 
     def indicator_info(self, indicator: str) -> dict:
-        row = self.indicators.loc[self.indicators["id"] == indicator]
+        table, units = self.indicators, self.units
+        kept = self._kept.get(("indicator", indicator))
+        if kept is not None and kept[0] is table and kept[1] is units:
+            return dict(kept[2])
+        row = table.loc[table["id"] == indicator]
         if row.empty:
             raise KeyError(f"unknown indicator {indicator!r}")
         info = row.iloc[0].to_dict()
-        units = dict(zip(self.units["id"], self.units["symbol_zh"]))
-        info["unit_zh"] = units[info["unit"]]
-        return info
+        info["unit_zh"] = dict(zip(units["id"], units["symbol_zh"]))[info["unit"]]
+        self._kept[("indicator", indicator)] = (table, units, info)
+        return dict(info)
 
     def series(self, indicator: str, vintage: str, period: str = "annual",
                regions: list[str] | None = None) -> pd.DataFrame:
-        """Tidy rows of one indicator in one vintage (never a mix of vintages)."""
-        obs = self._observations_of(indicator)
-        mask = (obs["indicator"] == indicator) & (obs["vintage"] == vintage) & (obs["period"] == period)
+        """Tidy rows of one indicator in one vintage (never a mix of vintages), sorted by region and year."""
+        rows = self._rows(indicator, vintage, period)
         if regions is not None:
-            mask &= obs["region"].isin(regions)
-        return obs.loc[mask].sort_values(["region", "year"]).reset_index(drop=True)
+            rows = rows.loc[rows["region"].isin(regions)].reset_index(drop=True)
+        return rows
 
     def wide(self, indicator: str, vintage: str, period: str = "annual",
              regions: list[str] | None = None) -> pd.DataFrame:
         """One indicator in one vintage as a year × region table."""
+        key = ("wide", indicator, vintage, period, None if regions is None else tuple(regions))
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] is self._observations_of(indicator):   # notes the read again
+            return kept[1].copy()
         rows = self.series(indicator, vintage, period, regions)
         table = rows.pivot(index="year", columns="region", values="value")
         if regions is not None:
             table = table.reindex(columns=[r for r in regions if r in table.columns])
         table.columns.name = None
         table.attrs.update(indicator=indicator, period=period, **self.vintage_facts(vintage))
+        self._kept[key] = (self._observations_of(indicator), table.copy())
         return table
+
+    def _rows(self, indicator: str, vintage: str, period: str) -> pd.DataFrame:
+        """The rows of one indicator, vintage and period. The observations are sorted and grouped once per
+        package and kept (a package's tables never change; chapters and the provenance tracer ask for the
+        same rows many times)."""
+        obs = self._observations_of(indicator)   # notes the read every time (jjj_book.reads)
+        kept = self._kept.get("groups")
+        if kept is None or kept[0] is not obs:
+            ordered = obs.sort_values(["indicator", "vintage", "period", "region", "year"], kind="stable")
+            kept = (obs, ordered, ordered.groupby(["indicator", "vintage", "period"], sort=False).indices)
+            self._kept["groups"] = kept
+        positions = kept[2].get((indicator, vintage, period))
+        if positions is None:
+            return obs.iloc[0:0].reset_index(drop=True)
+        return kept[1].take(positions).reset_index(drop=True)
+
+    @property
+    def _kept(self) -> dict:
+        kept = self.__dict__.get("_kept_rows")
+        if kept is None:
+            kept = {}
+            object.__setattr__(self, "_kept_rows", kept)
+        return kept
 
     def vintage_facts(self, vintage: str) -> dict:
         """What vintages.csv says about one vintage: ``vintage``, ``series`` (True when its years form a
         comparable series) and ``breaks`` (years at which a new segment begins). Arithmetic in
         :mod:`jjj_book.metrics` reads these from a table's ``attrs`` (see :meth:`wide`)."""
         table = self.vintages
+        kept = self._kept.get(("vintage", vintage))
+        if kept is not None and kept[0] is table:
+            return dict(kept[1])
         row = table.loc[table["id"] == vintage]
         if row.empty:
             return {"vintage": vintage, "series": True, "breaks": ()}
         rec = row.iloc[0]
         series = str(rec.get("series", "yes") or "yes").strip() != "no"
         breaks = tuple(int(y) for y in str(rec.get("breaks", "") or "").split())
-        return {"vintage": vintage, "series": series, "breaks": breaks}
+        facts = {"vintage": vintage, "series": series, "breaks": breaks}
+        self._kept[("vintage", vintage)] = (table, facts)
+        return dict(facts)
 
     def vintages_of(self, indicator: str, period: str = "annual") -> list[str]:
         obs = self._observations_of(indicator)

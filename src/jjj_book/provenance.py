@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -312,6 +313,17 @@ def _row_keys(frame: pd.DataFrame) -> pd.Series:
             + "|" + frame["period"].astype(str) + "|" + frame["vintage"].astype(str))
 
 
+TRACE_ENV = "JJJ_BOOK_TRACE"
+
+
+def tracing_enabled() -> bool:
+    """Whether the rows a value depends on are found by re-running its computation without them (the
+    default, and what the book build does). ``JJJ_BOOK_TRACE=0`` skips those re-runs: every value then
+    names all the rows its computation read, a superset. The test suite sets it for the kernels of
+    nbval, which pins the chapters' key figures and has no use for the provenance panels."""
+    return os.environ.get(TRACE_ENV, "").strip() not in ("0", "no", "off", "false")
+
+
 def inputs_of(pkg: DataPackage, check, read: pd.DataFrame, out=None, like: pd.DataFrame | None = None) -> pd.DataFrame:
     """Of the rows ``check`` read, those its result depends on: a row is an input when the result
     without it differs (another value, another verdict, or no value). Years are tried first, then the
@@ -319,7 +331,7 @@ def inputs_of(pkg: DataPackage, check, read: pd.DataFrame, out=None, like: pd.Da
     changes the result, every row read is kept. ``like``: the inputs of the same check in another vintage;
     when the rows read at the same places (indicator, region, year, period) suffice, they are the answer
     (one re-run instead of one per year and row)."""
-    if len(read) <= 1:
+    if len(read) <= 1 or not tracing_enabled():
         return read
     obs = pkg.tables["observations"]
     obs = obs.loc[obs["indicator"].isin(set(read["indicator"]))]

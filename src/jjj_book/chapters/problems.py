@@ -16,7 +16,7 @@ import math
 import pandas as pd
 
 from jjj_book import indexes, metrics, plots, series
-from jjj_book.chapters import sourcing
+from jjj_book.chapters import tracing
 from jjj_book.chapters.common import gap_table
 from jjj_book.claims import REGISTRY
 from jjj_book.data import DataPackage
@@ -400,7 +400,7 @@ def gaps(pkg: DataPackage, params: dict, end: int) -> pd.DataFrame:
 GAP_VARIANTS = ("census4", "census5")   # the GDP series the dispersion chart can be switched between
 MEASURE_HOW = {"cv": "三地人均值的标准差 ÷ 平均值", "max_min": "三地人均值中最高的 ÷ 最低的",
                "theil": "按年平均常住人口加权的泰尔指数"}
-per_capita_inputs = sourcing.per_capita_inputs
+per_capita_inputs = tracing.per_capita_inputs
 
 
 def dispersion_variants(pkg: DataPackage, vintages, population_vintage: str, first: int, last: int, mark_year: int):
@@ -420,7 +420,7 @@ def sourced_table(ch, frame: pd.DataFrame, cells: dict, name: str, rows: pd.Data
     column, the row label, becomes the index)."""
     moved = {(i, j - 1): spec for (i, j), spec in cells.items() if j >= 1}
     note = "" if rows is None else source_line(ch.pkg.citation(rows), vintage_names or [])
-    sourcing.show_table(ch, frame.set_index(frame.columns[0]), moved, name, source=note)
+    tracing.show_table(ch, frame.set_index(frame.columns[0]), moved, name, source=note)
 
 
 def revision_cells(pkg: DataPackage, changes: pd.DataFrame, population_vintage: str, start: int, end: int) -> dict:
@@ -434,15 +434,15 @@ def revision_cells(pkg: DataPackage, changes: pd.DataFrame, population_vintage: 
 
 
 def ratio_cells(ratios: pd.DataFrame) -> dict:
-    return sourcing.wide_cells(ratios[[c for c in PROVINCES if c in ratios.columns]], col_offset=1)
+    return tracing.wide_cells(ratios[[c for c in PROVINCES if c in ratios.columns]], col_offset=1)
 
 
 def urban_rural_cells(pkg: DataPackage, vintage: str) -> dict:
     table = series.urban_rural(pkg, vintage)
     cells = {}
     for i, (r, y) in enumerate(zip(table["region"], table["year"])):
-        urban = sourcing.obs(pkg, "urban_disposable_income", vintage, [r], [y])
-        rural = sourcing.obs(pkg, "rural_disposable_income", vintage, [r], [y])
+        urban = tracing.obs(pkg, "urban_disposable_income", vintage, [r], [y])
+        rural = tracing.obs(pkg, "rural_disposable_income", vintage, [r], [y])
         both = pd.concat([urban, rural], ignore_index=True)
         cells.update({(i, 1): (both, "两项收入都有的年份"), (i, 2): urban, (i, 3): rural,
                       (i, 4): (both, "城镇 − 农村"), (i, 5): (both, "城镇 ÷ 农村")})
@@ -456,7 +456,7 @@ def index_release_cells(pkg: DataPackage) -> dict:
         years = [int(f.index.max()) for f in frames.values() if not f.empty]
         if not years:
             continue
-        latest = [sourcing.obs(pkg, f"jjj_index_{s}", release, ["JJJ"], [max(years)]) for s in INDEX_PARTS]
+        latest = [tracing.obs(pkg, f"jjj_index_{s}", release, ["JJJ"], [max(years)]) for s in INDEX_PARTS]
         cells.update({(i, 2 + k): rows for k, rows in enumerate(latest) if len(rows)})
         cells[(i, 1)] = (pd.concat(latest, ignore_index=True), "这一批发布的最新数据年份")
         i += 1
@@ -479,7 +479,7 @@ def sector_cells(pkg: DataPackage, vintage: str, shares: dict, first: int, last:
     cells = {}
     for i, region in enumerate(shares):
         for k, (sector, year) in enumerate((s, y) for s in ("第二产业", "第三产业") for y in (first, last)):
-            rows = sourcing.obs(pkg, list(SECTORS), vintage, [region], [year])
+            rows = tracing.obs(pkg, list(SECTORS), vintage, [region], [year])
             cells[(i, 1 + k)] = (rows, f"{sector}增加值 ÷ 三次产业增加值之和 × 100")
     return cells
 
@@ -497,4 +497,4 @@ def culture_cells(rows: pd.DataFrame, frame: pd.DataFrame) -> dict:
 
 
 def culture_version_cells(pkg: DataPackage, both: pd.DataFrame, region: str = "CN-BJ", year: int = 2019) -> dict:
-    return {(i, 1): sourcing.obs(pkg, "culture_revenue_growth", v, [region], [year]) for i, v in enumerate(both["vintage"])}
+    return {(i, 1): tracing.obs(pkg, "culture_revenue_growth", v, [region], [year]) for i, v in enumerate(both["vintage"])}

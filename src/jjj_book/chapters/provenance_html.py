@@ -12,21 +12,11 @@ import io
 
 import pandas as pd
 
+from jjj_book.chapters.tracing import SourcedTable
+from jjj_book.chapters.tracing import claim_traced as traced   # the name ch.glue(claim=…) imports
 from jjj_book.claims import Result
-from jjj_book.chapters.vintages import evaluate_traced, traced_alternatives
-from jjj_book.provenance import Provenance, add_claim, esc, html_id, wide_cells
-from jjj_book.render import format_value, num_span, verdict_list
-
-
-def traced(ch, claim_id: str, vintage: str, alternatives: bool):
-    """(result, its input rows, [(vintage, result, rows)] of the other vintages), once per chapter."""
-    key = (claim_id, vintage, alternatives)
-    if key not in ch._traced:
-        result, rows = evaluate_traced(ch.pkg, claim_id, vintage)
-        found = (traced_alternatives(ch.pkg, result, like=rows)
-                 if alternatives and result.verdict != "cannot_check" else [])
-        ch._traced[key] = (result, rows, found)
-    return ch._traced[key]
+from jjj_book.provenance import Provenance, add_claim, esc, html_id
+from jjj_book.render import verdict_list
 
 
 def verdicts(ch, claim_ids, *, provenance=True, alternatives=True, anchor_prefix="", vintage=None) -> str:
@@ -46,42 +36,10 @@ def verdicts(ch, claim_ids, *, provenance=True, alternatives=True, anchor_prefix
                         alternatives=alts, anchor_prefix=anchor_prefix)
 
 
-def _cell_map(table: pd.DataFrame, cells) -> dict[tuple[int, int], object]:
-    if cells is None:
-        return {}
-    if isinstance(cells, pd.DataFrame):   # the pkg.wide table the shown one was made from
-        if cells.shape != table.shape:
-            raise ValueError(f"the shown table is {table.shape}, its source table {cells.shape}: they must match")
-        by_label = wide_cells(cells)
-        index, columns = list(cells.index), list(cells.columns)
-        return {(index.index(y), columns.index(r)): rid for (y, r), rid in by_label.items()}
-    return dict(cells)
-
-
 def table(ch, table: pd.DataFrame, cells=None, *, name="table", caption="") -> str:
-    """A DataFrame as HTML whose cells with provenance can be opened (each with an anchor)."""
-    prov = Provenance(ch.pkg)
-    mapping = _cell_map(table, cells)
-    head = "".join(f"<th>{esc(c)}</th>" for c in table.columns)
-    index_name = table.index.name or ""
-    body = []
-    for i, (label, row) in enumerate(table.iterrows()):
-        tds = []
-        for j, value in enumerate(row):
-            text = value if isinstance(value, str) else format_value(value)
-            spec = mapping.get((i, j))
-            if spec is None:
-                tds.append(f"<td>{esc(text)}</td>")
-                continue
-            key = f"{name}:{i}:{j}"
-            rows, formula = spec if isinstance(spec, tuple) else (spec, None)
-            prov.add(key, text, rows=rows, formula=formula, label=f"{caption or '表'}：{label}，{table.columns[j]}")
-            tds.append(f'<td id="{html_id(key)}">{num_span(text, key, prov)}</td>')
-        body.append(f"<tr><th>{esc(label)}</th>{''.join(tds)}</tr>")
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    script = prov.script() if prov.numbers else ""
-    return (f'<div class="jjj-prov-table"><table class="dataframe jjj-table">{cap}<thead><tr><th>{esc(index_name)}'
-            f"</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{script}</div>")
+    """A DataFrame as HTML whose cells with provenance can be opened (each with an anchor), its index as row
+    headings: :class:`jjj_book.chapters.tracing.SourcedTable`, the one such table of the book."""
+    return SourcedTable(table, name=name, cells=cells, pkg=ch.pkg, labelled=True, caption=caption)._repr_html_()
 
 
 def _png(fig) -> str:

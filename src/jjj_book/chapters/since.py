@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from jjj_book import metrics, plots, series
-from jjj_book.chapters import sourcing
+from jjj_book.chapters import tracing
 from jjj_book.chapters.common import latest_common_year as _latest_in
 from jjj_book.chapters.status import (OTHERS, mark_breaks, published_ratio_cells, published_ratios,  # noqa: F401 (shown here too)
                                       show_table, table)
@@ -260,7 +260,7 @@ def key_findings(pkg: DataPackage, leaders: dict[str, pd.DataFrame], later: pd.D
 def leaders_cells(pkg: DataPackage, leaders: pd.DataFrame, vintage: str) -> dict:
     """The cells of :func:`leaders_table`: each rate opens its observation."""
     wide = pkg.wide("gdp_real_growth", vintage, "annual", PROVINCES)
-    return sourcing.wide_cells(wide.loc[leaders.index, PROVINCES])
+    return tracing.wide_cells(wide.loc[leaders.index, PROVINCES])
 
 
 def reevaluation_cells(pkg: DataPackage, later: pd.DataFrame, report_year: int, vintage: str,

@@ -14,8 +14,8 @@ import math
 import pandas as pd
 
 from jjj_book import metrics, plots, series, text
-from jjj_book.chapters import sourcing
-from jjj_book.chapters.sourcing import show_table  # noqa: F401 (the notebook shows its tables with it)
+from jjj_book.chapters import tracing
+from jjj_book.chapters.tracing import show_table  # noqa: F401 (the notebook shows its tables with it)
 from jjj_book.chapters.common import gap_table
 from jjj_book.claims import REGISTRY, evaluate_claim
 from jjj_book.claims.status import TRILLION_PER_100M
@@ -392,8 +392,8 @@ def variants(pkg: DataPackage, wanted, default: str) -> list[str]:
 def per_capita_rows(pkg: DataPackage, vintage: str, population_vintage: str, regions, years) -> pd.DataFrame:
     """The rows a computed per-capita GDP reads: GDP of the years, year-end population of them and the year before."""
     years = [int(y) for y in years]
-    return pd.concat([sourcing.obs(pkg, "gdp", vintage, regions, years),
-                      sourcing.obs(pkg, "population_yearend", population_vintage, regions,
+    return pd.concat([tracing.obs(pkg, "gdp", vintage, regions, years),
+                      tracing.obs(pkg, "population_yearend", population_vintage, regions,
                                    sorted({y - 1 for y in years} | set(years)))], ignore_index=True)
 
 
@@ -402,12 +402,10 @@ PER_CAPITA = "人均地区生产总值 = 地区生产总值 ÷ 上年末与本�
 
 def claims_by_vintage_cells(ch, claims: dict[str, str] = GDP_CLAIMS) -> dict:
     """The cells of :func:`claims_by_vintage`: each opens the rows its claim's check read in that vintage."""
-    from jjj_book.chapters.provenance_html import traced
-
     cells = {}
     for i, vintage in enumerate(ch.pkg.vintages_of("gdp")):
         for j, cid in enumerate(claims):
-            result, rows, _ = traced(ch, cid, vintage, False)
+            result, rows, _ = tracing.claim_traced(ch, cid, vintage, False)
             if result.verdict != "cannot_check" and len(rows):
                 cells[(i, j)] = (rows, result.note or "三地地区生产总值之和")
     return cells
@@ -417,7 +415,7 @@ def method_check_cells(pkg: DataPackage, vintage: str, population_vintage: str) 
     official = pkg.wide("gdp_per_capita", vintage, regions=PROVINCES)
     computed = series.gdp_per_capita(pkg, vintage, population_vintage=population_vintage)
     both = official.index.intersection(computed.dropna().index)
-    return {(i, j): (pd.concat([sourcing.obs(pkg, "gdp_per_capita", vintage, [r], [y]),
+    return {(i, j): (pd.concat([tracing.obs(pkg, "gdp_per_capita", vintage, [r], [y]),
                                 per_capita_rows(pkg, vintage, population_vintage, [r], [y])], ignore_index=True),
                      f"本书计算的人均值 ÷ 官方公布的人均值 − 1（{PER_CAPITA}）")
             for i, y in enumerate(both) for j, r in enumerate(PROVINCES)}
@@ -427,22 +425,22 @@ def income_pairs_cells(pkg: DataPackage, vintage: str) -> dict:
     pairs = series.urban_rural(pkg, vintage)
     cells = {}
     for i, (r, y) in enumerate(zip(pairs["region"], pairs["year"])):
-        urban = sourcing.obs(pkg, "urban_disposable_income", vintage, [r], [y])
-        rural = sourcing.obs(pkg, "rural_disposable_income", vintage, [r], [y])
+        urban = tracing.obs(pkg, "urban_disposable_income", vintage, [r], [y])
+        rural = tracing.obs(pkg, "rural_disposable_income", vintage, [r], [y])
         both = pd.concat([urban, rural], ignore_index=True)
         cells.update({(i, 0): urban, (i, 1): rural, (i, 2): (both, "城镇 − 农村"), (i, 3): (both, "城镇 ÷ 农村")})
-        ratio = sourcing.obs(pkg, "urban_rural_income_ratio", vintage, [r], [y])
+        ratio = tracing.obs(pkg, "urban_rural_income_ratio", vintage, [r], [y])
         if len(ratio):
             cells[(i, 4)] = ratio
     return cells
 
 
 def revised_growth_cells(pkg: DataPackage, vintage: str, first: int, last: int) -> dict:
-    return sourcing.wide_cells(pkg.wide("gdp_real_growth", vintage, regions=PROVINCES).loc[first:last])
+    return tracing.wide_cells(pkg.wide("gdp_real_growth", vintage, regions=PROVINCES).loc[first:last])
 
 
 def published_ratio_cells(pkg: DataPackage, vintage: str) -> dict:
-    return sourcing.wide_cells(pkg.wide("urban_rural_income_ratio", vintage, regions=PROVINCES), transpose=True)
+    return tracing.wide_cells(pkg.wide("urban_rural_income_ratio", vintage, regions=PROVINCES), transpose=True)
 
 
 def gap_variants(pkg: DataPackage, vintages, population_vintage: str, first: int):
