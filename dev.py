@@ -2,7 +2,7 @@
 """Set up and run jjj-book on a fresh machine that has only Python 3.11+.
 
     python3 dev.py build    # create .venv on first use, then build the HTML book into _build/html/
-    python3 dev.py test     # create .venv on first use, then run the whole test suite
+    python3 dev.py test     # create .venv on first use, then run the whole test suite (a process per core)
 
     python3 dev.py build --verbose   # also show pip's and Sphinx's full output
     python3 dev.py build --all       # execute every chapter and re-read every page
@@ -73,7 +73,19 @@ def main() -> int:
         return 0
     if command == "build":
         return subprocess.call([str(BIN / "jjj-book"), "build", str(ROOT), *rest], cwd=ROOT, env=env)
-    return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT, env=env)
+    return subprocess.call([str(BIN / "python"), "-m", "pytest", *parallel(rest), *rest], cwd=ROOT, env=env)
+
+
+def parallel(args: list[str]) -> list[str]:
+    """pytest-xdist options for the whole suite and its lanes (``-m``, ``-k``): one test process per core;
+    tests/conftest.py groups what must share a process (a test file; every test of the built book).
+    Nothing when pytest is given a test file or folder, or options of its own for this (-n, -p, --dist)."""
+    named = [a for a in args if not a.startswith("-") and (ROOT / a.split("::")[0]).exists()]
+    own = any(a.startswith(("-n", "--numprocesses", "--dist", "-p")) for a in args)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if named or own or cores < 2:
+        return []
+    return ["-n", str(min(cores, 4)), "--dist", "loadgroup"]
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -39,6 +40,10 @@ COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "_staging", "__p
 # The pristine HTML of test builds, under the fingerprint of their sources, for the next runs. Outside
 # the repository: _build belongs to `jjj-book build` (whose up-to-date check looks at all of it).
 HTML_CACHE = Path(tempfile.gettempdir()) / f"jjj-book-test-html-{getpass.getuser()}"
+# The chapter results of the test builds (laid out as a book root: _build/.jjj-execute/), for the next
+# build of a test run; and the lock that makes test processes (pytest -n) build the book one at a time.
+RESULTS_CACHE = Path(tempfile.gettempdir()) / f"jjj-book-test-results-{getpass.getuser()}"
+BUILD_LOCK = FileLock(str(Path(tempfile.gettempdir()) / f"jjj-book-test-build-{getpass.getuser()}.lock"))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -48,6 +53,17 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.slow)
+        item.add_marker(pytest.mark.xdist_group(_process_group(item)))
+
+
+def _process_group(item) -> str:
+    """Which tests share a test process under ``pytest -n … --dist loadgroup`` (dev.py test): every test
+    that looks at the built book in one (it is built once, in that process, while the others run the rest),
+    and otherwise a file's tests together (a notebook's cells share one kernel; a module's fixtures are made once)."""
+    if {"book_html", "built_book", "html"} & set(getattr(item, "fixturenames", ())):
+        return "built-book"
+    return item.path.relative_to(item.config.rootpath).as_posix() if item.path.is_relative_to(item.config.rootpath) \
+        else str(item.path)
 
 
 class _UntracedKernels:
@@ -97,6 +113,20 @@ def pkg():
     before = _table_digests(package)
     yield package
     assert _table_digests(package) == before, "a test changed the shared data package in place (use data_copy)"
+
+
+@pytest.fixture(scope="module")
+def ch():
+    """Chapter 01 set up on the book's data, as its notebook's ``setup()`` call does (a chapter object)."""
+    import warnings
+
+    from jjj_book.chapters import setup
+
+    with warnings.catch_warnings():
+        chapter = setup("01_status", data_dir="", gdp_vintage="census4", release_vintage="communique",
+                        income_vintage="survey")
+    warnings.resetwarnings()
+    return chapter
 
 
 def copy_data(dest: Path) -> Path:
@@ -385,10 +415,13 @@ def built_book(tmp_path_factory) -> Path:
     dest = tmp_path_factory.mktemp("book") / "jjj-book"
     shutil.copytree(ROOT, dest, ignore=COPY_IGNORE)
     fingerprint = book_fingerprint(dest)
-    seed_executed(ROOT, dest)
-    result = build_book(dest)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    _built_html.append(_store_html(dest / "_build" / "html", fingerprint))
+    with BUILD_LOCK:   # another test process building the book now: wait, then reuse its chapter results
+        seed_executed(ROOT, dest)
+        seed_executed(RESULTS_CACHE, dest)
+        result = build_book(dest)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        seed_executed(dest, RESULTS_CACHE)
+        _built_html.append(_store_html(dest / "_build" / "html", fingerprint))
     return dest
 
 
@@ -400,8 +433,9 @@ def book_html(request) -> Path:
     so running the browser layer alone does not rebuild; otherwise the book is built (once) now.
     """
     cached = _cached_html(book_fingerprint(ROOT))
-    if cached.is_dir():
-        os.utime(cached.parent)
-        return cached
-    request.getfixturevalue("built_book")
+    with BUILD_LOCK:   # a test process building it now stores it here when done
+        if cached.is_dir():
+            os.utime(cached.parent)
+            return cached
+        request.getfixturevalue("built_book")
     return _built_html[-1]

@@ -16,7 +16,6 @@ import yaml
 
 from conftest import ROOT, set_cell
 from jjj_book import data
-from jjj_book.chapters import setup
 from jjj_book.claims import REGISTRY, evaluate_claim
 from jjj_book.chapters.vintages import evaluate_traced, other_vintages, traced_alternatives
 from jjj_book.provenance import REPORT_SOURCE, Provenance, Sourced, html_id, row_id, rows_of, wide_cells
@@ -179,17 +178,6 @@ def test_verdict_lines_open_both_values_and_fold_the_other_vintages(pkg):
     assert not CODES.search(re.sub(r'(data-[\w-]+|id|class|name|value)="[^"]*"|<script.*?</script>', "", markup))
     plain = verdict_list({result.id: result}, [result.id], pkg.vintage_name)
     assert "data-jjj-prov" not in plain and "jjj-provenance" not in plain and "jjj-alts" not in plain
-
-
-@pytest.fixture(scope="module")
-def ch():
-    import warnings
-
-    with warnings.catch_warnings():
-        chapter = setup("01_status", data_dir="", gdp_vintage="census4", release_vintage="communique",
-                        income_vintage="survey")
-    warnings.resetwarnings()
-    return chapter
 
 
 def test_glue_records_provenance_and_the_page_gets_it(ch, monkeypatch):

@@ -65,19 +65,6 @@ def test_an_untraced_table_is_shown_as_before(pkg):
 
 # --------------------------------------------------------------------------- declared rows: the same values and tables
 
-@pytest.fixture(scope="module")
-def ch():
-    import warnings
-
-    from jjj_book.chapters import setup
-
-    with warnings.catch_warnings():
-        chapter = setup("01_status", data_dir="", gdp_vintage="census4", release_vintage="communique",
-                        income_vintage="survey")
-    warnings.resetwarnings()
-    return chapter
-
-
 def test_declared_values_are_sourced_values_and_record_puts_them_on_the_page(ch, monkeypatch):
     glued = []
     monkeypatch.setattr("myst_nb.glue", lambda name, value, **_k: glued.append((name, value)))

@@ -9,9 +9,7 @@ by the browser itself, so nothing leaves the machine even when a page asks for i
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,9 +18,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from jjj_book.build.pdf import find_chromium  # noqa: F401  (the one lookup: the PDF build uses it too)
+
 from .sitecheck import LinkProblem, Site
 
-CHROMIUM_CANDIDATES = ("chromium", "chromium-browser")
 # Flags that keep Chromium quiet on a closed network (no background connections at all).
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -45,18 +44,6 @@ TOLERATED_CONSOLE_ERRORS: dict[str, str] = {}
 
 
 # --------------------------------------------------------------------------- finding the browser
-
-def find_chromium() -> str | None:
-    """$JJJ_CHROMIUM, else Debian's ``chromium`` (or ``chromium-browser``) on PATH, else None."""
-    explicit = os.environ.get("JJJ_CHROMIUM")
-    if explicit:
-        return explicit if Path(explicit).is_file() and os.access(explicit, os.X_OK) else None
-    for name in CHROMIUM_CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
 
 # --------------------------------------------------------------------------- serving the book
 

@@ -169,9 +169,14 @@ def pytest_terminal_summary(terminalreporter):
                                         f"{reason.split(SKIPPED, 1)[-1].strip()}", yellow=True, bold=True)
         return
     seconds = sum(rep.duration for rep in reports)
-    book = _timing["book"] or 0.0
     passed = sum(rep.passed for rep in calls.values())
     failed = len({rep.nodeid for rep in reports if rep.failed})  # in the test or in its setup
+    if hasattr(terminalreporter.config, "workerinput") or terminalreporter.config.pluginmanager.has_plugin("dsession"):
+        # pytest -n: the browser and the book were in the worker processes; their times are in the tests' setup
+        terminalreporter.write_sep("-", f"browser layer (tests/e2e, in the test processes): {passed} passed, "
+                                        f"{failed} failed in {seconds:.1f} s, getting the built book included", bold=True)
+        return
+    book = _timing["book"] or 0.0
     browser = f"Chromium {_timing['browser']}" if _timing["browser"] else "no browser started"
     terminalreporter.write_sep(
         "-", f"browser layer (tests/e2e, {browser}): {passed} passed, {failed} failed "

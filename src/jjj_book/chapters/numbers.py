@@ -7,7 +7,7 @@ report's own figure (:func:`jjj_book.chapters.tracing.declared` and its siblings
 them on the page: ``tracing.record(ch, numbers.status(ch.pkg, p))`` then ``ch.provenance()`` (``p``: the
 chapter's parameters by name). Tables, verdicts and charts carry their own provenance
 (:func:`jjj_book.chapters.tracing.show_table`, ``ch.verdicts``, ``ch.chart_variants``). A glue name missing
-here shows as a number without provenance in the page tests (tests/provenance_book.py).
+here shows as a number without provenance in the page tests (tests/test_chapter_provenance.py).
 """
 
 from __future__ import annotations
