@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.book import EXEC_DIR, EXECUTING, Book, ValueChange, shown
+from dev import parallel
 
 # The test suite's two lanes: key → (label, pytest arguments). (t) is the fast lane a contributor runs
 # before every change; (g) the whole suite, browser layer included (it fails if Chromium is missing).
@@ -247,12 +248,17 @@ def measure_suite(b: Bench, key: str) -> None:
     """(t) the fast lane or (g) the whole suite: `python -m pytest` on a fresh copy each run, so that
     nothing built by an earlier run (the book's _build, kept chapter results) is reused."""
     label, extra = SUITES[key]
-    b.begin(f"({key}) test suite, {label}: python -m pytest {' '.join(extra)} (fresh copy each run)")
+    extra = [*parallel(extra), *extra]   # what `python3 dev.py test` adds: a test process per core
+    b.begin(f"({key}) test suite, {label}: python -m pytest {' '.join(extra)} (fresh copy each run, "
+            "empty temporary folder: no book or chapter result kept by an earlier test run)")
     values, cpu, outcome, durations, files, failed = [], [], "", [], {}, []
     for i in range(b.suite_runs):
         suite = Book(b.source, b.work, f"suite-{key}{i}")
         if key == "g":
             suite.env["JJJ_E2E_REQUIRED"] = "1"  # the browser layer must run, not be skipped
+        tmp = suite.root.parent / f"tmp-{key}{i}"   # the tests keep built HTML and chapter results in $TMPDIR
+        tmp.mkdir(exist_ok=True)
+        suite.env["TMPDIR"] = str(tmp)
         seconds, out = suite.run(sys.executable, "-m", "pytest", "-q", "--durations=0", *extra, check=False)
         values.append(seconds)
         cpu.append(round(suite.last_cpu, 1))
@@ -262,6 +268,7 @@ def measure_suite(b: Bench, key: str) -> None:
         if "failed" in outcome or "error" in outcome:
             b.checks.append(f"({key}) FAILED: {outcome}")
         shutil.rmtree(suite.root, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
     b.record(key, values, cpu_seconds=cpu, outcome=outcome, slowest=durations, by_file=files, failed=failed)
 
 
