@@ -102,22 +102,47 @@ def test_rebuild_without_changes_executes_nothing(book):
     assert "0 added, 0 changed, 0 removed" in result.stdout
 
 
+def _stale_chapters(book: Path) -> set[str]:
+    """The chapters whose recorded reads (the build's read tracking, ``_build/.jjj-execute/*.json``) no longer
+    match the book's files: exactly those the next build must execute."""
+    from jjj_book.build import fingerprints
+
+    cache_dir = book / "_build" / fingerprints.CACHE_DIR
+    inputs = fingerprints.Inputs(book, cache_dir)
+    entries = [json.loads(p.read_text(encoding="utf-8")) for p in cache_dir.glob("*.json")]
+    entries = [e for e in entries if "reads" in e]
+    assert len(entries) == len(list((book / "chapters").glob("*.ipynb")))  # every chapter's reads were kept
+    return {Path(e["notebook"]).stem for e in entries if any(inputs.value(k, w, n) != v for k, w, n, v in e["reads"])}
+
+
 def test_a_data_change_re_executes_the_chapter_and_updates_the_page(book):
-    obs = book / "data" / "observations.csv"
-    lines = obs.read_text(encoding="utf-8").splitlines()
-    i = next(k for k, l in enumerate(lines) if l.startswith("gdp,CN-BJ,2011,annual,") and ",census4," in l)
-    cells = lines[i].split(",")
-    old_total_page = (book / "_build" / "html" / "chapters" / "01_status.html").read_text(encoding="utf-8")
-    cells[4] = str(float(cells[4]) + 10000.0)  # +1 万亿元 in Beijing's 2011 GDP
-    lines[i] = ",".join(cells)
-    obs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    """A change to the data package re-executes exactly the chapters that read what changed (found from the
+    build's own read tracking), and the page shows the new computed value. The change is one that few, small
+    chapters read: a value recorded as rejected in data/PROVENANCE.md (the data appendix counts and lists them),
+    so the rebuild executes a chapter or two, not the book. (Observation values: every chapter that reads the
+    whole observations table re-runs; tests/test_build_cache.py checks that, row by row, without kernels.)"""
+    assert _stale_chapters(book) == set()  # the tracking agrees with the build before the change
+    provenance = book / "data" / "PROVENANCE.md"
+    page_path = book / "_build" / "html" / "chapters" / "data_appendix.html"
+    words = lambda html: re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", html))  # noqa: E731  (glued values sit in spans)
+    counted = re.compile(r"共(\d+)个。下表由这张表生成")
+    before = int(counted.search(words(page_path.read_text(encoding="utf-8"))).group(1))
+    lines = provenance.read_text(encoding="utf-8").splitlines()
+    end = lines.index("<!-- rejected:end -->")  # the machine-readable table's end (jjj_book.series.rejected_values)
+    while not lines[end - 1].startswith("|"):
+        end -= 1
+    lines.insert(end, "| gdp_per_capita | CN-HE | 2017 | * | 1 | a test's rejected value | 测试加入的舍弃值 |")
+    provenance.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = _stale_chapters(book)
+    assert "data_appendix" in expected and "01_status" not in expected and len(expected) <= 2, expected
     result = build(book)
     assert result.returncode == 0, result.stdout[-2000:]
-    assert re.search(r"^  \[[#-]+\] +\d+/\d+  01_status +\d+\.\d s$", result.stdout, re.M), result.stdout
-    page = (book / "_build" / "html" / "chapters" / "01_status.html").read_text(encoding="utf-8")
-    words = lambda html: re.sub(r"<[^>]+>", "", html)  # noqa: E731  (glued values sit in their own spans)
-    assert "2011年4.67万亿元" in words(old_total_page)
-    assert "2011年5.67万亿元" in words(page)
+    ran = set(re.findall(r"^  \[[#-]+\] +\d+/\d+  (\S+) +\d+\.\d s$", result.stdout, re.M))
+    assert ran == expected, result.stdout
+    assert _stale_chapters(book) == set()  # and their new results were kept
+    page = words(page_path.read_text(encoding="utf-8"))
+    assert int(counted.search(page).group(1)) == before + 1
+    assert "测试加入的舍弃值" in page
 
 
 # What a build must not show by default: (label, pattern).

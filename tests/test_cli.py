@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -142,10 +143,11 @@ def test_a_failed_run_keeps_the_earlier_result(tmp_path):
 # --------------------------------------------------------------------------- run all, on a tiny book
 
 def two_chapters(failing: str | None = None) -> dict:
-    """Two one-cell chapters (fast) with a parameters cell, for ``tiny_book``; ``failing`` raises."""
-    body = "import matplotlib.pyplot as plt\nplt.plot([1, 2]); plt.show()\n"
+    """Two one-cell chapters (fast) with a parameters cell, for ``tiny_book``; ``failing`` raises. Only 02_b
+    draws a chart (matplotlib's import is most of a small chapter's time)."""
+    bodies = {"01_a": 'print("01_a")\n', "02_b": "import matplotlib.pyplot as plt\nplt.plot([1, 2]); plt.show()\n"}
     return {stem: [params('data_dir = "../data"'), body + ("raise RuntimeError('broken chapter')\n" if stem == failing else "")]
-            for stem in ("01_a", "02_b")}
+            for stem, body in bodies.items()}
 
 
 def run_in(book, *args, cwd):
@@ -284,39 +286,127 @@ def test_run_replaces_only_its_own_earlier_run_and_handles_braces(tmp_path):
     assert sorted(p.name for p in out.parent.iterdir()) == ["out{0}"]  # no staging, no retired folder
 
 
+HOLD_CELL = """import os, pathlib, time
+hold = pathlib.Path({hold!r})
+if hold.exists():  # the test keeps this chapter running here until it has sent its signal
+    pathlib.Path({marker!r}).write_text(str(os.getpid()), encoding="utf-8")
+    deadline = time.time() + 120
+    while hold.exists() and time.time() < deadline:
+        time.sleep(0.05)
+"""
+
+
+def held_chapters(tmp_path):
+    """Two one-cell chapters; while ``hold`` exists, 02_b writes ``marker`` (its kernel's pid) and waits in
+    its cell: a test signals a run exactly in the middle of a chapter, with 01_a already in staging."""
+    hold, marker = tmp_path / "hold", tmp_path / "kernel-started"
+    chapters = {"01_a": [params('data_dir = "../data"'), 'print("a")'],
+                "02_b": [params('data_dir = "../data"'), HOLD_CELL.format(hold=str(hold), marker=str(marker))]}
+    return tiny_book(tmp_path / "book", chapters), hold, marker
+
+
+def _wait_for(path, proc, seconds=120):
+    deadline = time.time() + seconds
+    while not path.exists():
+        assert proc.poll() is None, f"the run ended before its chapter started: {proc.communicate()}"
+        assert time.time() < deadline, f"no {path.name} after {seconds} s"
+        time.sleep(0.05)
+    return int(path.read_text(encoding="utf-8") or 0)
+
+
+def _gone(pid, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z":
+                return True  # exited, waiting for its (gone) parent to be reaped by init
+        except FileNotFoundError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
 def test_a_killed_run_keeps_the_earlier_result_and_leaves_nothing(tmp_path, sig):
-    book = tiny_book(tmp_path / "book", two_chapters())
-    for stem in ("01_a", "02_b"):  # chapters slow enough to be caught in the middle
-        path = book / "chapters" / f"{stem}.ipynb"
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-                            "source": "import time\ntime.sleep(3)"})
-        path.write_text(json.dumps(nb), encoding="utf-8")
+    book, hold, marker = held_chapters(tmp_path)
     out = tmp_path / "results" / "out"
     _earlier_run(out)
     before = tree_digest(out)
     env = dict(os.environ, JJJ_BOOK_ROOT=str(book))
+    hold.touch()
     proc = subprocess.Popen([str(VENV_BIN / "jjj-book"), "run", "all", "--data-dir", str(DATA), "-q",
                              "--output", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             cwd=tmp_path, env=env)
-    deadline = time.time() + 60
-    while not list(out.parent.glob(".out.*.jjj-run-staging")) and time.time() < deadline:
-        time.sleep(0.1)
-    time.sleep(1.5)  # a kernel is running a chapter now
-    proc.send_signal(sig)
-    _out, err = proc.communicate(timeout=60)
+    kernel = None
+    try:
+        kernel = _wait_for(marker, proc)  # 02_b's kernel is in its cell; 01_a is done (in staging)
+        assert (staging := list(out.parent.glob(".out.*.jjj-run-staging"))) and (staging[0] / "01_a").is_dir()
+        proc.send_signal(sig)
+        hold.unlink()  # the cell may now finish: the signal must still stop the run
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        hold.unlink(missing_ok=True)
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
     assert proc.returncode != 0 and "Traceback" not in err
     assert tree_digest(out) == before  # the earlier result is intact
     if sig != signal.SIGKILL:
-        assert "interrupted" in err
+        assert proc.returncode == 130 and "interrupted" in err
         assert sorted(p.name for p in out.parent.iterdir()) == ["out"]
+        assert _gone(kernel), "the run left its kernel running"
+    else:
+        os.kill(kernel, signal.SIGKILL)  # a power loss takes the kernel too
     # a SIGKILL leaves a marked staging folder; the next run recognises it and removes it
     again = run_in(book, "run", "all", "--data-dir", str(DATA), "-q", "--output", str(out), cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert sorted(p.name for p in out.parent.iterdir()) == ["out"]
     assert sorted(p.name for p in out.iterdir()) == ["01_a", "02_b", "run.json"]
+
+
+@pytest.mark.parametrize("swallowed_in", ["the imports", "a chapter"])
+def test_a_ctrl_c_that_library_code_swallows_still_stops_the_run(tmp_path, monkeypatch, capsys, swallowed_in):
+    """A KeyboardInterrupt can land in a bare ``except:`` of a library (an import, the kernel's start-up),
+    which then carries on: the run must still stop, exit 130 and write nothing. In-process, no kernel."""
+    from jjj_book.cli import run as run_mod
+
+    book = tiny_book(tmp_path / "book", {"01_a": [params('data_dir = "../data"'), 'print("a")']})
+    monkeypatch.setenv("JJJ_BOOK_ROOT", str(book))
+    out = tmp_path / "results" / "out"
+    _earlier_run(out)
+    before = tree_digest(out)
+    executed = []
+
+    def swallow_a_ctrl_c():
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)  # the handler runs here, in the main thread
+        except KeyboardInterrupt:  # what a bare ``except:`` in library code does
+            pass
+
+    def chapter(notebook, *args, **kwargs):
+        executed.append(notebook.stem)
+        swallow_a_ctrl_c()
+        return []  # the chapter "finished"
+
+    if swallowed_in == "the imports":
+        monkeypatch.setattr(run_mod, "_make_staging", lambda output, real=run_mod._make_staging: (
+            pytest.fail("a staging folder was made after Ctrl-C")))
+        real_check = run_mod._check_years
+        monkeypatch.setattr(run_mod, "_check_years", lambda *a: (real_check(*a), swallow_a_ctrl_c()))
+    monkeypatch.setattr(run_mod, "_execute_chapter", chapter)
+    previous = signal.getsignal(signal.SIGINT)
+    status = cli.main(["run", "all", "--data-dir", str(DATA), "-q", "--output", str(out)])
+    err = capsys.readouterr().err
+    assert status == 130 and "interrupted" in err, err
+    assert executed == ([] if swallowed_in == "the imports" else ["01_a"])
+    assert tree_digest(out) == before and sorted(p.name for p in out.parent.iterdir()) == ["out"]
+    assert signal.getsignal(signal.SIGINT) is previous  # the run's handlers are gone again
 
 
 def test_a_staging_folder_without_the_mark_is_never_removed(tmp_path):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import shutil
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
 
@@ -39,18 +41,6 @@ def _fonts(reader) -> dict[str, bool]:
     return found
 
 
-def _drawn_by(path, font_prefix: str) -> set[str]:
-    """What a font draws in the PDF: "footer" for page numbers, else the text itself."""
-    found = set()
-    for page in pypdf.PdfReader(str(path)).pages:
-        def visit(text, cm, tm, font, size):
-            name = str((font or {}).get("/BaseFont", "")).split("+")[-1]
-            if name.startswith(font_prefix) and "Mono" not in name and text.strip():
-                found.add("footer" if re.fullmatch(r"[\d/ ]+", text.strip()) else text)
-        page.extract_text(visitor_text=visit)
-    return found
-
-
 def _images(reader) -> int:
     count = 0
     for page in reader.pages:
@@ -61,12 +51,41 @@ def _images(reader) -> int:
 
 @pytest.fixture(scope="module")
 def printed(book_html, tmp_path_factory):
+    """Both editions, printed at the same time (2 cores), each from its own copy of the HTML (the print page
+    is written into the HTML folder); returns the PDFs and the HTML they were printed from."""
     _require_chromium()
-    html = tmp_path_factory.mktemp("pdf-html") / "html"
-    shutil.copytree(book_html, html)                       # book_html is never modified
     out = tmp_path_factory.mktemp("pdf")
-    made = {edition: pdf.make_pdf(ROOT, html, out / f"{edition}.pdf", edition) for edition in pdf.EDITIONS}
-    return made, html
+
+    def make(edition):
+        html = tmp_path_factory.mktemp(f"pdf-html-{edition}") / "html"
+        shutil.copytree(book_html, html)                   # book_html is never modified
+        return pdf.make_pdf(ROOT, html, out / f"{edition}.pdf", edition), html
+
+    with ThreadPoolExecutor(max_workers=len(pdf.EDITIONS)) as pool:
+        done = dict(zip(pdf.EDITIONS, pool.map(make, pdf.EDITIONS)))
+    return {edition: made for edition, (made, _) in done.items()}, done["student"][1]
+
+
+def _read(path) -> tuple[list[str], set[str]]:
+    """One pass over every page of a PDF: each page's text, and what DejaVu Sans draws (see below)."""
+    texts, drawn = [], set()
+    for page in pypdf.PdfReader(str(path)).pages:
+        def visit(text, cm, tm, font, size):
+            name = str((font or {}).get("/BaseFont", "")).split("+")[-1]
+            if name.startswith("DejaVuSans") and "Mono" not in name and text.strip():
+                drawn.add("footer" if re.fullmatch(r"[\d/ ]+", text.strip()) else text)
+        texts.append(page.extract_text(visitor_text=visit))
+    return texts, drawn
+
+
+@pytest.fixture(scope="module")
+def read_back(printed):
+    """Every page's text of both editions, extracted once for all tests (pypdf takes ~10 s an edition),
+    the two editions in two processes."""
+    made, _ = printed
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {edition: pool.submit(_read, made[edition].path) for edition in pdf.EDITIONS}
+        return {edition: future.result() for edition, future in futures.items()}
 
 
 @pytest.mark.slow
@@ -86,20 +105,21 @@ def test_the_outline_has_every_page_of_the_book_in_order(printed):
 
 
 @pytest.mark.slow
-def test_chinese_is_set_in_the_bundled_font_embedded_and_nothing_falls_back(printed):
+def test_chinese_is_set_in_the_bundled_font_embedded_and_nothing_falls_back(printed, read_back):
     made, _ = printed
     fonts = _fonts(pypdf.PdfReader(str(made["student"].path)))
     assert any(name.startswith("NotoSansSC-Regular") for name in fonts)
     assert all(fonts.values()), [n for n, embedded in fonts.items() if not embedded]
     # DejaVu Sans is the system's default and Chromium's last resort for glyphs no stylesheet font has
     # (e.g. ✔): only the page-number footer ("12 / 148", outside the page's stylesheet) may use it
-    assert _drawn_by(made["student"].path, "DejaVuSans") <= {"footer"}
-    text = pypdf.PdfReader(str(made["student"].path)).pages[1].extract_text()
+    texts, drawn_by_dejavu = read_back["student"]
+    assert drawn_by_dejavu <= {"footer"}
+    text = texts[1]
     assert "\ufffd" not in text and re.search(r"[\u4e00-\u9fff]", text)
 
 
 @pytest.mark.slow
-def test_every_chart_appears_and_the_students_edition_has_no_solutions(printed):
+def test_every_chart_appears_and_the_students_edition_has_no_solutions(printed, read_back):
     made, html = printed
     shown = 0
     for page in book.pages(ROOT):
@@ -109,8 +129,7 @@ def test_every_chart_appears_and_the_students_edition_has_no_solutions(printed):
         shown += len(re.findall(r'<img[^>]+src="data:image/png', text))
     assert shown > 10
     assert _images(pypdf.PdfReader(str(made["student"].path))) >= shown
-    student, teacher = (pypdf.PdfReader(str(made[e].path)) for e in ("student", "teacher"))
     solution = "参考答案"
-    in_student = sum(solution in p.extract_text() for p in student.pages)
-    in_teacher = sum(solution in p.extract_text() for p in teacher.pages)
+    in_student = sum(solution in text for text in read_back["student"][0])
+    in_teacher = sum(solution in text for text in read_back["teacher"][0])
     assert in_teacher > in_student

@@ -246,7 +246,55 @@ def _interrupt_on_sigterm():
         return None
 
 
+class _Interrupts:
+    """Ctrl-C (SIGINT) and kill (SIGTERM) stop a run, and stay noticed.
+
+    Both raise KeyboardInterrupt (SIGTERM then cleans up like Ctrl-C), and both are also recorded:
+    a KeyboardInterrupt can be swallowed by library code it lands in (a bare ``except:`` during an
+    import or the kernel's start-up), after which the run would go on and replace the earlier result
+    with exit status 0. :meth:`check` turns a recorded signal into KeyboardInterrupt again; it is
+    called before any kernel starts, after every chapter and before the result is moved into place.
+    """
+
+    SIGNALS = ("SIGINT", "SIGTERM")
+
+    def __init__(self):
+        self.received: list[int] = []
+        self._previous: dict = {}
+
+    def _handler(self, signum, frame):
+        self.received.append(signum)
+        raise KeyboardInterrupt
+
+    def __enter__(self):
+        import signal
+
+        for name in self.SIGNALS:
+            sig = getattr(signal, name)
+            try:
+                self._previous[sig] = signal.signal(sig, self._handler)
+            except ValueError:  # not the main thread: the default handling stays
+                pass
+        return self
+
+    def __exit__(self, *exc):
+        import signal
+
+        for sig, previous in self._previous.items():
+            signal.signal(sig, previous if previous is not None else signal.SIG_DFL)  # None: set outside Python
+        return False
+
+    def check(self) -> None:
+        if self.received:
+            raise KeyboardInterrupt
+
+
 def cmd_run(args) -> int:
+    with _Interrupts() as interrupts:
+        return _run(args, interrupts)
+
+
+def _run(args, interrupts: _Interrupts) -> int:
     root = book_root()
     if args.chapter == "all":
         notebooks = [page.path for page in book.chapters(root)]
@@ -264,16 +312,17 @@ def cmd_run(args) -> int:
 
     from jjj_book import claims  # noqa: F401
 
+    interrupts.check()  # a Ctrl-C swallowed during those imports still stops the run here
     # An interrupted run leaves asyncio tasks whose "kernel died" would be logged with a traceback at
     # exit; the interruption is reported once, below.
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     # Write into a marked staging folder beside the output and move it into place only when every
     # chapter succeeded: a failed or interrupted run never replaces or mixes with an earlier result.
     staging, made = _make_staging(output)
-    previous = _interrupt_on_sigterm()
     summary, changes, finished = {}, {}, False
     try:
-        failed = _execute_all(notebooks, params, data_dir, pkg, staging, output, root, args.quiet, summary, changes)
+        failed = _execute_all(notebooks, params, data_dir, pkg, staging, output, root, args.quiet, summary, changes,
+                              interrupts)
         if failed is not None:
             return failed
         files = sorted(p.name for p in staging.iterdir() if p.name != STAGING_MARK)
@@ -282,6 +331,7 @@ def cmd_run(args) -> int:
              "verdict_changes": changes,
              "parameters": {k: {n: str(v) for n, v in p.items()} for k, p in params.items()}},
             ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        interrupts.check()  # the last moment a signal can stop the swap
         _swap_into_place(staging, output)
         finished = True
     except KeyboardInterrupt:
@@ -291,10 +341,6 @@ def cmd_run(args) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         if not finished:
             _remove_empty(made)
-        if previous is not None:
-            import signal
-
-            signal.signal(signal.SIGTERM, previous)
     _print_summary(summary, changes, output)
     return EXIT_OK
 
@@ -336,7 +382,8 @@ def _make_staging(output: Path) -> tuple[Path, list[Path]]:
 
 
 def _execute_all(notebooks: list[Path], params: dict, data_dir: Path, pkg, staging: Path, output: Path,
-                 root: Path, quiet: bool, summary: dict, changes: dict) -> int | None:
+                 root: Path, quiet: bool, summary: dict, changes: dict,
+                 interrupts: _Interrupts | None = None) -> int | None:
     """Execute each chapter into ``staging``, filling ``summary`` and ``changes``; the exit code when one fails."""
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -348,19 +395,27 @@ def _execute_all(notebooks: list[Path], params: dict, data_dir: Path, pkg, stagi
         bar = tqdm(notebooks, desc="chapters", unit="chapter", disable=quiet or len(notebooks) == 1,
                    file=sys.stderr)
         for nb in bar:
+            if interrupts is not None:
+                interrupts.check()
             bar.set_postfix_str(nb.stem)
             folder = staging if len(notebooks) == 1 else staging / nb.stem
             try:
                 results = _execute_chapter(nb, params[nb.stem], data_dir, pkg, folder, Path(scratch),
                                            quiet=quiet or len(notebooks) > 1)
             except papermill.PapermillExecutionError as exc:
+                if interrupts is not None:
+                    interrupts.check()  # the kernel stopped because of Ctrl-C or kill: an interruption
                 print(f"error: {nb.stem} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}", file=sys.stderr)
                 print(f"nothing was written to {_show(output)}", file=sys.stderr)
                 return EXIT_INVALID
             except (DeadKernelError, CellTimeoutError) as exc:
+                if interrupts is not None:
+                    interrupts.check()
                 print(f"error: {nb.stem}: the kernel stopped ({type(exc).__name__}: {exc}); "
                       f"nothing was written to {_show(output)}", file=sys.stderr)
                 return EXIT_INVALID
+            if interrupts is not None:
+                interrupts.check()  # a chapter that finished although Ctrl-C came during it does not count
             summary[nb.stem] = {v: sum(r["verdict"] == v for r in results) for v in claims.VERDICTS}
             changes[nb.stem] = _verdict_changes(nb.stem, results, root, params[nb.stem])
     return None
