@@ -187,6 +187,17 @@ class DataPackage:
             return "；".join(cited)
         return "；".join(cited[:limit - 1]) + f"等{len(cited)}种出版物（逐条见本章“数据”下载和附录“数据说明”）"
 
+    def observations_for(self, indicators) -> pd.DataFrame:
+        """The observation rows of some indicators, every vintage and period: a read of those indicators only
+        (a chapter that reads ``observations`` whole runs again after any change to it, see
+        :mod:`jjj_book.reads`). No indicator: an empty frame with the observation columns."""
+        wanted = sorted(set(indicators))
+        if not wanted:
+            return pd.DataFrame(columns=OBSERVATION_COLUMNS)
+        for indicator in wanted:
+            obs = self._observations_of(indicator)   # notes each indicator read
+        return obs.loc[obs["indicator"].isin(wanted)]
+
     def _observations_of(self, indicator: str) -> pd.DataFrame:
         """All observations, for a caller that keeps only ``indicator``'s rows (noted as such, see
         :mod:`jjj_book.reads`; reading ``observations`` any other way notes the whole table)."""

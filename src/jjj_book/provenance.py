@@ -297,7 +297,7 @@ def rows_read(pkg: DataPackage, check) -> tuple[object, pd.DataFrame]:
         out = exc
     frames = [f for f in rec.read if not f.empty]
     if not frames:
-        return out, pkg.observations.iloc[0:0]
+        return out, pkg.observations_for(())
     read = pd.concat(frames).drop_duplicates(["indicator", "region", "year", "period", "vintage"])
     return out, read.reset_index(drop=True)
 
@@ -333,8 +333,7 @@ def inputs_of(pkg: DataPackage, check, read: pd.DataFrame, out=None, like: pd.Da
     (one re-run instead of one per year and row)."""
     if len(read) <= 1 or not tracing_enabled():
         return read
-    obs = pkg.tables["observations"]
-    obs = obs.loc[obs["indicator"].isin(set(read["indicator"]))]
+    obs = pkg.observations_for(read["indicator"])
     keys = _row_keys(obs)
     others = {name: pkg.tables[name] for name in pkg.tables if name != "observations"}
 

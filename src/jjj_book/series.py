@@ -138,10 +138,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 def documented_discrepancies(package: DataPackage, indicator: str | None = None,
                              vintage: str | None = None) -> pd.DataFrame:
     """Observation rows whose note records an inconsistency inside the official file itself."""
-    obs = package.observations
+    obs = package.observations if indicator is None else package.observations_for([indicator])
     mask = obs["note"].astype(str).str.contains(_DISCREPANCY)
-    if indicator is not None:
-        mask &= obs["indicator"] == indicator
     if vintage is not None:
         mask &= obs["vintage"] == vintage
     return obs.loc[mask].reset_index(drop=True)

@@ -219,4 +219,4 @@ def recommendation_table(pkg: DataPackage, recommendations: list[Recommendation]
         for k, cell in enumerate(cells):
             records.append({"建议": rec.key if k == 0 else SAME_AS_ABOVE, **cell})
     table = pd.DataFrame(records, columns=RECOMMENDATION_COLUMNS)
-    return table, (pd.concat(used) if used else pd.DataFrame(columns=pkg.observations.columns))
+    return table, (pd.concat(used) if used else pkg.observations_for(()))

@@ -294,7 +294,7 @@ def industry_values(pkg: DataPackage, vintage: str, start: int, end: int) -> dic
     out["culture_g_same_en"] = "same year, comparable" if same else "the years differ, so Hebei cannot be ranked against the country"
     window_years = growth.loc[start:end].dropna(how="all").index
     out["culture_g_none_years"] = year_ranges([y for y in range(start, end + 1) if y not in window_years]) or "无"
-    restated = pkg.observations.query("indicator == 'culture_revenue_growth' and region == 'CN-BJ'")
+    restated = pkg.observations_for(["culture_revenue_growth"]).query("region == 'CN-BJ'")
     multi = restated.groupby("year")["vintage"].nunique()
     out["culture_bj_restated_years"] = year_ranges([int(y) for y, n in multi.items() if n > 1]) or "无"
     return out

@@ -352,18 +352,17 @@ def culture_table(pkg: DataPackage, vintage: str, since: int) -> tuple[pd.DataFr
 
 def culture_growth_both(pkg: DataPackage, region: str = "CN-BJ", year: int = 2019) -> pd.DataFrame:
     """Every printed growth rate of one region-year, one row per vintage (to show a conflict)."""
-    rows = pkg.observations
-    hit = rows[(rows["indicator"] == "culture_revenue_growth") & (rows["region"] == region) & (rows["year"] == year)]
+    rows = pkg.observations_for(["culture_revenue_growth"])
+    hit = rows[(rows["region"] == region) & (rows["year"] == year)]
     return hit[["vintage", "value", "source_id", "note"]].reset_index(drop=True)
 
 
 def culture_versions_table(pkg: DataPackage, both: pd.DataFrame, year: int = 2019) -> pd.DataFrame:
     """For display: 版本 | {year}年增速（%） | 出处."""
-    obs = pkg.observations
     return pd.DataFrame({
         "版本": [pkg.vintage_name(v) for v in both["vintage"]],
         f"{year}年增速（%）": [format_value(v, "", 1) for v in both["value"]],
-        "出处": [pkg.citation(obs.loc[obs["source_id"] == s].head(1)) for s in both["source_id"]],
+        "出处": [pkg.citation(both.loc[[i]]) for i in both.index],
     })
 
 

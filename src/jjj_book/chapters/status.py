@@ -95,7 +95,7 @@ def claims_by_vintage(pkg: DataPackage, claims: dict[str, str] = GDP_CLAIMS) -> 
                 "—" if result.verdict == "cannot_check"
                 else f"{format_value(result.reproduced, '', 2)} {VERDICT_ICON[result.verdict]}")
         rows[pkg.vintage_name(vintage)] = cells
-    return table(pd.DataFrame(rows).T, "数据版本（万亿元）", pkg, pkg.observations[pkg.observations["indicator"] == "gdp"])
+    return table(pd.DataFrame(rows).T, "数据版本（万亿元）", pkg, pkg.observations_for(["gdp"]))
 
 
 def closest_start(pkg: DataPackage, year: int, claim_id: str = "status.gdp_2011") -> dict:

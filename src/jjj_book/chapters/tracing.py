@@ -116,8 +116,7 @@ def _trace(pkg: DataPackage, fn, args, kwargs) -> tuple[object, dict, dict]:
     if not tracing_enabled():   # every value names every row read (JJJ_BOOK_TRACE=0)
         read_keys = list(_keys(read))
         return out, {k: read_keys for k in base}, dict(zip(read_keys, read.to_dict("records")))
-    obs = pkg.tables["observations"]
-    obs = obs.loc[obs["indicator"].isin(set(read["indicator"]))]
+    obs = pkg.observations_for(read["indicator"])
     obs_keys, read_keys = _keys(obs), _keys(read)
     others = {name: pkg.tables[name] for name in pkg.tables if name != "observations"}
 
@@ -245,7 +244,7 @@ def obs(pkg: DataPackage, indicator, vintage: str, regions=PROVINCES, years=None
     indicators = [indicator] if isinstance(indicator, str) else list(indicator)
     frames = [rows_of(pkg, i, vintage, regions, years, period) for i in indicators]
     frames = [f for f in frames if not f.empty]
-    return pd.concat(frames, ignore_index=True) if frames else pkg.observations.iloc[0:0]
+    return pd.concat(frames, ignore_index=True) if frames else pkg.observations_for(())
 
 
 def per_capita_inputs(pkg: DataPackage, vintage: str, population_vintage: str, years,
