@@ -112,6 +112,10 @@ def test_the_data_package_notes_what_a_chapter_reads(data_copy):
         assert ("observations", root, "gdp") in reads.notes
         assert ("observations", root, "gdp_real_growth") in reads.notes
         assert ("table", root, "observations") not in reads.notes  # one indicator's rows, not the table
+        both = pkg.observations_for(["pm25_annual_mean", "gdp"])   # several indicators, every vintage
+        assert set(both["indicator"]) == {"pm25_annual_mean", "gdp"} and len(both) > len(pkg.series("gdp", "census4"))
+        assert ("observations", root, "pm25_annual_mean") in reads.notes
+        assert ("table", root, "observations") not in reads.notes
         pkg.region_name("CN-BJ")
         assert ("table", root, "regions") in reads.notes
         pkg.observations
