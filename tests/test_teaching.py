@@ -196,7 +196,9 @@ def _run_notebook(path: Path, data_dir: Path) -> list[str]:
     texts = []
     for cell in out.cells:
         for o in cell.get("outputs", []):
-            texts.append(o.get("text", "") or o.get("data", {}).get("text/markdown", ""))
+            data = o.get("data", {})   # Markdown shown, or glued for a Markdown cell to paste ({glue:md})
+            texts.append(o.get("text", "") or data.get("text/markdown", "")
+                         or data.get("application/papermill.record/text/markdown", ""))
     return texts
 
 
