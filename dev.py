@@ -77,15 +77,16 @@ def main() -> int:
 
 
 def parallel(args: list[str]) -> list[str]:
-    """pytest-xdist options for the whole suite and its lanes (``-m``, ``-k``): one test process per core;
-    tests/conftest.py groups what must share a process (a test file; every test of the built book).
+    """pytest-xdist options for the whole suite and its lanes (``-m``, ``-k``): one test process per core,
+    each test file in one process (a notebook's cells share one kernel; a module's fixtures are made once).
+    (Not ``--dist loadgroup``: pytest-xdist 3.8 cannot regroup tests under pytest 9.2, it splits a notebook.)
     Nothing when pytest is given a test file or folder, or options of its own for this (-n, -p, --dist)."""
     named = [a for a in args if not a.startswith("-") and (ROOT / a.split("::")[0]).exists()]
     own = any(a.startswith(("-n", "--numprocesses", "--dist", "-p")) for a in args)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if named or own or cores < 2:
         return []
-    return ["-n", str(min(cores, 4)), "--dist", "loadgroup"]
+    return ["-n", str(min(cores, 4)), "--dist", "loadfile"]
 
 
 if __name__ == "__main__":

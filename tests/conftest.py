@@ -53,17 +53,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.slow)
-        item.add_marker(pytest.mark.xdist_group(_process_group(item)))
-
-
-def _process_group(item) -> str:
-    """Which tests share a test process under ``pytest -n … --dist loadgroup`` (dev.py test): every test
-    that looks at the built book in one (it is built once, in that process, while the others run the rest),
-    and otherwise a file's tests together (a notebook's cells share one kernel; a module's fixtures are made once)."""
-    if {"book_html", "built_book", "html"} & set(getattr(item, "fixturenames", ())):
-        return "built-book"
-    return item.path.relative_to(item.config.rootpath).as_posix() if item.path.is_relative_to(item.config.rootpath) \
-        else str(item.path)
 
 
 class _UntracedKernels:
