@@ -322,3 +322,15 @@ def test_a_file_the_build_itself_writes_into_the_book_does_not_void_the_stamp(bo
     assert stamp.up_to_date(book)
     (book / "chapters" / "made-by-the-build.csv").write_text("a,b\n1,3\n", encoding="utf-8")
     assert not stamp.up_to_date(book)      # and a later change to it still counts
+
+
+def test_a_kept_result_whose_written_file_is_gone_runs_again(book):
+    """A chapter that writes a file next to itself (07's scorecard CSV, which its page offers as a download):
+    reusing its kept result in a copy of the book without that file would break the page, so it runs again."""
+    nb = book / "chapters" / "a_gdp.ipynb"
+    write_notebook(nb, *chapter(CHAPTERS["a_gdp"] + '\nwith open("made.csv", "w", encoding="utf-8") as fh:\n    fh.write("a\\n1\\n")'))
+    assert "a_gdp" in executed(build(book))
+    made = book / "chapters" / "made.csv"
+    assert made.is_file() and executed(build(book)) == set()      # kept while the file is there
+    made.unlink()
+    assert executed(build(book)) == {"a_gdp"} and made.is_file()   # gone: executed again, and it is back

@@ -60,6 +60,9 @@ def staleness(notebook: Path, inputs: Inputs, cache: Path, settings: Settings,
     for part, value in now.items():
         if entry["static"].get(part) != value:
             return _PART_NAMES[part]
+    gone = [rel for rel in entry.get("writes", []) if not (inputs.root / rel).exists()]
+    if gone:
+        return f"a file it wrote is gone: {gone[0]}"
     changed = [_describe(kind, where, name) for kind, where, name, value in entry["reads"]
                if inputs.value(kind, where, name) != value]
     if changed:
@@ -111,7 +114,8 @@ def store(root: Path, notebook: Path, nb, tracked: dict, before: dict[str, str],
     reads = []
     for kind, where, name in sorted({(k, inputs.where(w), n) for k, w, n in tracked["notes"]}):
         reads.append([kind, where, name, inputs.value(kind, where, name)])
-    entry = {"scheme": SCHEME, "notebook": rel, "static": after, "reads": reads,
+    writes = sorted(inputs.where(w) for w in tracked.get("written", []))
+    entry = {"scheme": SCHEME, "notebook": rel, "static": after, "reads": reads, "writes": writes,
              "seconds": round(seconds, 3), "output": sha(content),
              "executed": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     write_atomic(entry_path(cache, rel), json.dumps(entry, ensure_ascii=False, indent=1).encode("utf-8"))

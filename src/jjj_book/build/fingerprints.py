@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-SCHEME = 1                     # bump when the meaning of a fingerprint changes
+SCHEME = 2                     # bump when the meaning of a fingerprint changes
 CACHE_DIR = ".jjj-execute"     # under the build folder (_build)
 PACKAGE_DIR = Path(__file__).resolve().parents[1]   # the jjj_book package
 

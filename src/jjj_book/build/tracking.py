@@ -32,7 +32,7 @@ def kernel_begin(root: str, skip: list[str], report: str) -> None:
     state = _KERNEL
     real = os.path.realpath(root)
     state.update(root=real, prefixes=tuple({real + os.sep, os.path.abspath(root) + os.sep}),
-                 skip=[os.path.realpath(s) for s in skip], report=report, files={}, error=None,
+                 skip=[os.path.realpath(s) for s in skip], report=report, files={}, written=set(), error=None,
                  local=threading.local())
     if not state.get("hooked"):
         sys.addaudithook(_audit)
@@ -47,7 +47,7 @@ def kernel_end() -> None:
     reads.notes = None
     state = _KERNEL
     with open(state["report"], "w", encoding="utf-8") as fh:
-        json.dump({"notes": notes, "files": state["files"], "error": state["error"],
+        json.dump({"notes": notes, "files": state["files"], "written": sorted(state["written"]), "error": state["error"],
                    "prefix": sys.prefix, "package": str(Path(reads.__file__).resolve().parent)}, fh)
     state["report"] = None
 
@@ -93,7 +93,8 @@ def _note_path(event: str, args: tuple, state: dict) -> None:
     if os.path.relpath(path, root).split(os.sep)[0] in _SKIP_TOP:
         return
     if event == "open" and _writes_only(args):
-        return  # a file the chapter writes (the scorecard's CSV) is its output, not an input
+        state["written"].add(path)   # the chapter's output (the scorecard's CSV), not an input: a kept
+        return                       # result is used only while the files it wrote are there
     if event == "open":
         if path not in state["files"]:
             st = stat(path)
