@@ -151,9 +151,9 @@ class ValueChange:
                 value = cells[self.col["value"]]
                 if len(value.replace(".", "").lstrip("-0")) < 3:
                     continue  # too short to be recognisable in a page
-                shown = {stem for stem in self.expected_for(ind) if shown(value, texts.get(stem, ""))}
-                if shown:
-                    return number, shown
+                pages = {stem for stem in self.expected_for(ind) if shown(value, texts.get(stem, ""))}
+                if pages:
+                    return number, pages
         for number, cells in self._rows():  # no kept results (another build): a known row, or the first
             if cells[self.col["indicator"]] == "gdp" and cells[self.col["vintage"]] == "census4":
                 return number, set()
