@@ -175,3 +175,15 @@ def test_claims_by_vintage_cells_open_the_rows_of_each_vintage(pkg):
     for (i, _j), (rows, formula) in cells.items():
         assert set(rows["vintage"]) == {vintages[i]} and formula
     assert (vintages.index("census5"), 0) in cells and (vintages.index("communique"), 2) not in cells
+
+
+def test_a_display_table_has_the_same_html_in_every_build():
+    """pandas gives each styled table a random id; the book's pages must be the same for the same data."""
+    import subprocess
+    import sys
+
+    code = ("import pandas as pd; from jjj_book.chapters import status; "
+            "print(status.table(pd.DataFrame({'值': [1.5]}, index=['北京']), '地区').to_html())")
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+            for _ in range(2)}
+    assert len(runs) == 1 and "北京" in runs.pop()

@@ -10,6 +10,7 @@ Charts are drawn with :mod:`jjj_book.plots` and returned closed, ready to glue.
 from __future__ import annotations
 
 import math
+import zlib
 
 import pandas as pd
 
@@ -39,7 +40,9 @@ def table(frame: pd.DataFrame, corner: str, pkg: DataPackage | None = None, rows
     out = frame.copy()
     out.index.name = None
     out.columns.name = corner
-    styler = out.style.set_table_attributes('class="dataframe"')
+    # the same table gets the same HTML id in every build (pandas picks a random one)
+    uid = f"{zlib.crc32(repr((corner, list(out.columns), list(out.index))).encode('utf-8')):08x}"
+    styler = out.style.set_table_attributes('class="dataframe"').set_uuid(uid)
     if pkg is not None and rows is not None and len(rows):
         styler = styler.set_caption(source_line(pkg, rows)).set_table_styles(CAPTION_STYLE)
     return styler
