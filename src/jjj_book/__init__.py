@@ -6,7 +6,8 @@ Floor plan, in layers — data flows down the list, nothing imports upward:
 2. ``vocab`` — the book's shared words: regions, years, verdict and kind labels;
 3. ``metrics``, ``series``, ``indexes`` — arithmetic on frames and derived series; they refuse
    arithmetic a vintage does not support (across years of a non-series vintage, across index releases);
-4. ``claims`` — the report's statements and the book's premises, one module per chapter; only claims;
+4. ``claims`` — the report's statements and the book's premises, one module per chapter; only claims
+   (``claims.registry``: the claim model and the one registry they register into);
 5. ``chapters`` — what each chapter computes for its pages, one module per chapter, and the chapter
    contract (:func:`jjj_book.chapters.setup`); ``chapters.tracing`` finds where each shown number comes
    from (traced by re-running its computation, or declared in ``chapters.numbers``) and shows tables

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jjj_book.claims import PREMISE_PREFIX, CannotCheck, Reproduction, register
+from jjj_book.claims.registry import PREMISE_PREFIX, CannotCheck, Reproduction, register
 from jjj_book.data import DataPackage
 from jjj_book.text import year_ranges
 from jjj_book.vocab import PROVINCES, REGION_SHORT

@@ -18,7 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from jjj_book import indexes, series
-from jjj_book.claims import CannotCheck, Reproduction, register
+from jjj_book.claims.registry import CannotCheck, Reproduction, register
 from jjj_book.data import DataPackage
 from jjj_book.vocab import MEASURES, PROVINCES, REGION_SHORT, REPORT_YEAR, STRATEGY_YEAR
 

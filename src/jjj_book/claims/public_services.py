@@ -31,7 +31,7 @@ from __future__ import annotations
 import pandas as pd
 
 from jjj_book import metrics, series
-from jjj_book.claims import PREMISE_PREFIX, CannotCheck, Reproduction, register
+from jjj_book.claims.registry import PREMISE_PREFIX, CannotCheck, Reproduction, register
 from jjj_book.data import DataPackage
 from jjj_book.vocab import MEASURES, PROVINCES, REGION_SHORT, STRATEGY_YEAR
 

@@ -14,7 +14,7 @@ import math
 import pandas as pd
 
 from jjj_book import metrics, series
-from jjj_book.claims import CannotCheck, Reproduction, register
+from jjj_book.claims.registry import CannotCheck, Reproduction, register
 from jjj_book.data import DataPackage
 from jjj_book.vocab import PROVINCES, REGION_SHORT, REPORT_YEAR, START_YEAR, STRATEGY_YEAR
 
