@@ -33,7 +33,6 @@ import asyncio
 import fnmatch
 import json
 import os
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +41,7 @@ from typing import Callable
 from jjj_book import paths
 from jjj_book.build import cache as kept
 from jjj_book.build.fingerprints import PACKAGE_DIR, Inputs, Settings
+from jjj_book.build.threads import in_own_thread
 
 @dataclass
 class Outcome:
@@ -130,19 +130,7 @@ def _run_async(make_coroutine) -> None:
     except RuntimeError:
         asyncio.run(make_coroutine())
         return
-    failure: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            asyncio.run(make_coroutine())
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
-            failure.append(exc)
-
-    worker = threading.Thread(target=target, name="jjj_book.build.execute")
-    worker.start()
-    worker.join()
-    if failure:
-        raise failure[0]
+    in_own_thread(lambda: asyncio.run(make_coroutine()), "jjj_book.build.execute")
 
 
 async def _run_jobs(jobs, inputs: Inputs, settings: Settings, cache: Path, workers: int, log, runner,

@@ -25,6 +25,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from jjj_book import book
+from jjj_book.build.threads import in_own_thread
 
 PRINT_NAME = "_print.html"
 EDITIONS = ("student", "teacher")
@@ -139,19 +140,7 @@ FOOTER = ('<div style="width:100%;font-size:9px;color:#555;text-align:center;">'
 def _chromium_print(url: str, target: Path, chromium: str, numbered: bool = True) -> None:
     """Print one page to PDF. Playwright's sync API runs in a thread of its own, so printing works
     from a process that already drives a browser or runs an event loop (a test session)."""
-    failure: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            _print_in_this_thread(url, target, chromium, numbered)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
-            failure.append(exc)
-
-    thread = threading.Thread(target=work, name="jjj-pdf")
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
+    in_own_thread(lambda: _print_in_this_thread(url, target, chromium, numbered), "jjj-pdf")
 
 
 def _print_in_this_thread(url: str, target: Path, chromium: str, numbered: bool) -> None:

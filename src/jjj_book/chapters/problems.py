@@ -17,6 +17,7 @@ import pandas as pd
 
 from jjj_book import indexes, metrics, plots, series
 from jjj_book.chapters import tracing
+from jjj_book.chapters.status import income_pair_rows
 from jjj_book.chapters.common import gap_table
 from jjj_book.claims import REGISTRY
 from jjj_book.data import DataPackage
@@ -440,9 +441,7 @@ def urban_rural_cells(pkg: DataPackage, vintage: str) -> dict:
     table = series.urban_rural(pkg, vintage)
     cells = {}
     for i, (r, y) in enumerate(zip(table["region"], table["year"])):
-        urban = tracing.obs(pkg, "urban_disposable_income", vintage, [r], [y])
-        rural = tracing.obs(pkg, "rural_disposable_income", vintage, [r], [y])
-        both = pd.concat([urban, rural], ignore_index=True)
+        urban, rural, both = income_pair_rows(pkg, vintage, r, y)
         cells.update({(i, 1): (both, "两项收入都有的年份"), (i, 2): urban, (i, 3): rural,
                       (i, 4): (both, "城镇 − 农村"), (i, 5): (both, "城镇 ÷ 农村")})
     return cells

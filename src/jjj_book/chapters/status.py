@@ -424,13 +424,18 @@ def method_check_cells(pkg: DataPackage, vintage: str, population_vintage: str) 
             for i, y in enumerate(both) for j, r in enumerate(PROVINCES)}
 
 
+def income_pair_rows(pkg: DataPackage, vintage: str, region: str, year) -> tuple:
+    """The observation rows of one region-year's urban income, rural income, and both."""
+    urban = tracing.obs(pkg, "urban_disposable_income", vintage, [region], [year])
+    rural = tracing.obs(pkg, "rural_disposable_income", vintage, [region], [year])
+    return urban, rural, pd.concat([urban, rural], ignore_index=True)
+
+
 def income_pairs_cells(pkg: DataPackage, vintage: str) -> dict:
     pairs = series.urban_rural(pkg, vintage)
     cells = {}
     for i, (r, y) in enumerate(zip(pairs["region"], pairs["year"])):
-        urban = tracing.obs(pkg, "urban_disposable_income", vintage, [r], [y])
-        rural = tracing.obs(pkg, "rural_disposable_income", vintage, [r], [y])
-        both = pd.concat([urban, rural], ignore_index=True)
+        urban, rural, both = income_pair_rows(pkg, vintage, r, y)
         cells.update({(i, 0): urban, (i, 1): rural, (i, 2): (both, "城镇 − 农村"), (i, 3): (both, "城镇 ÷ 农村")})
         ratio = tracing.obs(pkg, "urban_rural_income_ratio", vintage, [r], [y])
         if len(ratio):
